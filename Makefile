@@ -1,0 +1,51 @@
+# Tremplin — one command to run the app, one to test it. Both are idempotent.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+
+.PHONY: run test e2e lint format setup db demo system-deps clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Debian packages the tests need (Chromium for end-to-end tests); installed only when missing.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium manque : sudo apt-get install chromium" >&2; exit 1; fi; }
+
+db: $(STAMP)
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput -v 0
+
+demo: db
+	$(BIN)/python manage.py load_demo --if-empty
+
+run: demo
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+
+test: $(STAMP) system-deps
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+e2e: $(STAMP) system-deps
+	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run -v 1
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3

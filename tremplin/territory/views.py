@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from . import selectors
+from .forms import SiteFilterForm
+
+
+@login_required
+def site_list(request):
+    viewer = request.viewer
+    form = SiteFilterForm(request.GET or None, departements=selectors.departements_visible_to(viewer))
+    sites = selectors.site_list(viewer=viewer, **form.filters())
+    page = Paginator(sites, settings.TREMPLIN_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "territory/_site_results.html" if request.headers.get("HX-Request") else None
+    return render(
+        request,
+        template or "territory/site_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def site_detail(request, pk: int):
+    site = get_object_or_404(
+        selectors.sites_visible_to(request.viewer).select_related("commune__departement__region"),
+        pk=pk,
+    )
+    return render(request, "territory/site_detail.html", {"site": site})
