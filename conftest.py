@@ -7,7 +7,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tremplin.accounts.tests.factories import MembershipFactory, OperatorFactory, UserFactory
+from tremplin.accounts.tests.factories import MembershipFactory, OperatorFactory
 from tremplin.core.roles import Role
 from tremplin.territory.tests.factories import CommuneFactory, DepartementFactory, SiteFactory
 

@@ -1,6 +1,7 @@
 """Tremplin settings: everything comes from the environment, with safe defaults for local use."""
 
 import secrets
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "ninja",
     "tremplin.core",
     "tremplin.accounts",
     "tremplin.territory",
@@ -162,7 +164,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Before `collectstatic` (local use, tests) WhiteNoise serves from the apps' folders instead.
 WHITENOISE_USE_FINDERS = not STATIC_ROOT.exists()
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")

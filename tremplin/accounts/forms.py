@@ -75,3 +75,36 @@ class ApiTokenForm(forms.Form):
 
     def clean_membership(self):
         return self._memberships[self.cleaned_data["membership"]]
+
+
+class MemberInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse e-mail"))
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Rôle"))
+    departements = forms.ModelMultipleChoiceField(
+        label=_("Départements suivis (financeurs)"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Pour un financeur : le territoire dont il lit les chiffres."),
+    )
+
+    def __init__(self, *args, operator, **kwargs):
+        from tremplin.core.roles import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices
+        self.fields["departements"].queryset = operator.departements.order_by("code")
+
+    def clean(self):
+        from tremplin.core.roles import Role
+
+        data = super().clean()
+        if data.get("role") == Role.FUNDER and not data.get("departements"):
+            self.add_error(
+                "departements", _("Choisissez au moins un département pour un financeur.")
+            )
+        if data.get("role") != Role.FUNDER:
+            data["departements"] = []
+        return data

@@ -65,7 +65,9 @@ class Operator(TimeStampedModel):
         OTHER = "other", _("Autre")
 
     name = models.CharField(_("nom"), max_length=200, unique=True)
-    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.ASSOCIATION)
+    kind = models.CharField(
+        _("type"), max_length=20, choices=Kind.choices, default=Kind.ASSOCIATION
+    )
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[siret_validator])
     departements = models.ManyToManyField(
         "territory.Departement",

@@ -16,9 +16,7 @@ TOTP_DEVICE_NAME = "Application d'authentification"
 def operator_create(*, actor=None, name: str, kind: str, siret: str = "", departements=()):
     operator = Operator.objects.create(name=name, kind=kind, siret=siret)
     operator.departements.set(departements)
-    journal_record(
-        action="accounts.operator.created", actor=actor, operator=operator, obj=operator
-    )
+    journal_record(action="accounts.operator.created", actor=actor, operator=operator, obj=operator)
     return operator
 
 
@@ -43,9 +41,7 @@ def membership_create(
     is_national: bool = False,
     departements=(),
 ) -> Membership:
-    membership = Membership.objects.create(
-        user=user, operator=operator, role=role, is_national=is_national
-    )
+    membership = Membership.objects.create(user=user, operator=operator, role=role, is_national=is_national)
     membership.departements.set(departements)
     journal_record(
         action="accounts.membership.created",
@@ -121,3 +117,76 @@ def api_token_touch(*, token: ApiToken) -> None:
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
+@transaction.atomic
+def member_invite(
+    *,
+    actor: User,
+    operator: Operator,
+    email: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    departements=(),
+    request=None,
+) -> Membership:
+    """Adds a person to an operator with a role; a new account gets an e-mail to choose its password."""
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    is_new = user is None
+    if is_new:
+        user = user_create(
+            actor=actor, email=email, password=None, first_name=first_name, last_name=last_name
+        )
+    membership = Membership.objects.filter(user=user, operator=operator, role=role).first()
+    if membership is not None:
+        membership.is_active = True
+        membership.save(update_fields=["is_active", "updated_at"])
+        membership.departements.set(departements)
+        journal_record(
+            action="accounts.membership.reactivated", actor=actor, operator=operator, obj=membership
+        )
+    else:
+        membership = membership_create(
+            actor=actor, user=user, operator=operator, role=role, departements=departements
+        )
+    if is_new:
+        transaction.on_commit(lambda: _send_invitation(user=user, operator=operator, request=request))
+    return membership
+
+
+def _send_invitation(*, user: User, operator: Operator, request) -> None:
+    """The password-reset link, worded as an invitation (Django's reset form skips unusable passwords)."""
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.contrib.sites.shortcuts import get_current_site
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    context = {
+        "email": user.email,
+        "operator": operator.name,
+        "domain": get_current_site(request).domain if request else settings.ALLOWED_HOSTS[0],
+        "protocol": "https" if (request and request.is_secure()) or settings.PRODUCTION else "http",
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+    body = render_to_string("accounts/email/invitation.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+@transaction.atomic
+def membership_deactivate(*, actor: User, membership: Membership) -> None:
+    membership.is_active = False
+    membership.save(update_fields=["is_active", "updated_at"])
+    ApiToken.objects.filter(membership=membership, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    journal_record(
+        action="accounts.membership.deactivated",
+        actor=actor,
+        operator=membership.operator,
+        obj=membership,
+    )

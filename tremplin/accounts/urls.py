@@ -24,7 +24,9 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("compte/securite/", views.security, name="security"),
-    path("compte/double-authentification/", views.second_factor_verify, name="second_factor_verify"),
+    path(
+        "compte/double-authentification/", views.second_factor_verify, name="second_factor_verify"
+    ),
     path(
         "compte/double-authentification/activer/",
         views.second_factor_enrol,
@@ -38,4 +40,6 @@ urlpatterns = [
     path("compte/rattachement/", views.switch_membership, name="switch_membership"),
     path("compte/jetons/", views.api_tokens, name="api_tokens"),
     path("compte/jetons/<int:pk>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
+    path("structure/membres/", views.members, name="members"),
+    path("structure/membres/<int:pk>/retirer/", views.member_deactivate, name="member_deactivate"),
 ]

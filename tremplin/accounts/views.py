@@ -2,6 +2,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
+from tremplin.core.roles import Role
 from tremplin.core.services import journal_record
 
 from . import selectors, services
@@ -18,9 +20,11 @@ from .forms import (
     ApiTokenForm,
     FrenchPasswordResetForm,
     FrenchSetPasswordForm,
+    MemberInviteForm,
     SignInForm,
     TokenForm,
 )
+from .models import Operator
 
 
 class SignInView(auth_views.LoginView):
@@ -78,9 +82,7 @@ def second_factor_verify(request):
             "token",
             _("Ce code n'est pas valable. Attendez le code suivant et réessayez."),
         )
-    return render(
-        request, "accounts/second_factor_verify.html", {"form": form, "next": _next_url(request)}
-    )
+    return render(request, "accounts/second_factor_verify.html", {"form": form, "next": _next_url(request)})
 
 
 @login_required
@@ -91,9 +93,7 @@ def second_factor_enrol(request):
     device = services.totp_device_pending(user=request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.totp_device_confirm(
-            request=request, device=device, token=form.cleaned_data["token"]
-        ):
+        if services.totp_device_confirm(request=request, device=device, token=form.cleaned_data["token"]):
             messages.success(request, _("Double authentification activée."))
             return HttpResponseRedirect(_next_url(request))
         form.add_error(
@@ -195,3 +195,61 @@ def api_token_revoke(request, pk: int):
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("Jeton révoqué : il ne permet plus d'accéder à l'API."))
     return redirect("accounts:api_tokens")
+
+
+def _require_operator_admin(request):
+    if not request.viewer.is_(Role.ADMIN):
+        raise PermissionDenied
+
+
+@login_required
+def members(request):
+    _require_operator_admin(request)
+    operator = get_object_or_404(Operator.objects.visible_to(request.viewer), pk=request.viewer.operator_id)
+    form = MemberInviteForm(request.POST or None, operator=operator)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.member_invite(
+            actor=request.user,
+            operator=operator,
+            email=data["email"],
+            role=data["role"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            departements=data["departements"],
+            request=request,
+        )
+        messages.success(
+            request,
+            _(
+                "%(email)s a été ajouté(e). S'il s'agit d'un nouveau compte, "
+                "un e-mail l'invite à choisir son mot de passe."
+            )
+            % {"email": data["email"]},
+        )
+        return redirect("accounts:members")
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "form": form,
+            "members": selectors.members_of_operator(request.viewer),
+            "operator": operator,
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_deactivate(request, pk: int):
+    _require_operator_admin(request)
+    membership = get_object_or_404(selectors.members_of_operator(request.viewer), pk=pk)
+    if membership.user_id == request.user.pk:
+        messages.error(request, _("Vous ne pouvez pas retirer votre propre rattachement."))
+    else:
+        services.membership_deactivate(actor=request.user, membership=membership)
+        messages.success(
+            request,
+            _("Rattachement retiré : cette personne n'a plus accès aux données de la structure."),
+        )
+    return redirect("accounts:members")

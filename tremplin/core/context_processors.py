@@ -11,6 +11,7 @@ NAVIGATION = {
     Role.ADMIN: [
         (_("Accueil"), "core:home"),
         (_("Sites"), "territory:site_list"),
+        (_("Membres"), "accounts:members"),
         (_("Journal"), "core:journal"),
     ],
 }
