@@ -66,7 +66,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -147,8 +146,10 @@ AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
+# French only until an English catalogue exists: without one, Django's own messages would switch
+# language while ours stayed French. UI strings are French msgids wrapped in gettext.
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("en", "English")]
+LANGUAGES = [("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "tremplin" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
