@@ -167,7 +167,7 @@ STORAGES = {
 }
 # Before `collectstatic` (local use, tests) WhiteNoise serves from the apps' folders instead.
 WHITENOISE_USE_FINDERS = not STATIC_ROOT.exists()
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
