@@ -107,12 +107,8 @@ class Site(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="sites",
     )
-    latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     geocoding_precision = models.CharField(_("précision du géocodage"), max_length=50, blank=True)
     has_mediation = models.BooleanField(_("médiation"), default=False)
@@ -130,9 +126,7 @@ class Site(TimeStampedModel):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["kind"], name="site_kind"),
-            models.Index(
-                fields=["commune"], condition=Q(has_mediation=True), name="site_mediation"
-            ),
+            models.Index(fields=["commune"], condition=Q(has_mediation=True), name="site_mediation"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -43,9 +43,7 @@ def coverage_by_departement(viewer: Viewer) -> list[dict]:
     """Per visible département: points of contact, and those with mediation, a kiosk, an Étape."""
     rows = (
         sites_visible_to(viewer)
-        .values(
-            "commune__departement_id", "commune__departement__code", "commune__departement__name"
-        )
+        .values("commune__departement_id", "commune__departement__code", "commune__departement__name")
         .annotate(
             sites=Count("id"),
             mediation=Count("id", filter=Q(has_mediation=True)),
