@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run test e2e lint format setup db demo system-deps clean
+.PHONY: run test e2e lint format setup db demo demo-codes system-deps clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,13 @@ db: $(STAMP)
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput -v 0
 
+## Demo data (refused when PRODUCTION=1); loaded once, skipped while an operator exists.
 demo: db
 	$(BIN)/python manage.py load_demo --if-empty
+
+## The current 6-digit code of each demo account, to sign in without a phone.
+demo-codes: $(STAMP)
+	@$(BIN)/python manage.py demo_codes
 
 run: demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)

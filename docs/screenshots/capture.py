@@ -1,0 +1,74 @@
+"""Take the documentation's screenshots again, signed in as the demo accounts.
+
+With `make run` serving in another terminal (same database, same environment):
+
+    .venv/bin/python docs/screenshots/capture.py [http://127.0.0.1:8000]
+
+Uses Debian's Chromium through Playwright, like the end-to-end tests; never `playwright install`.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import django
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = Path(__file__).resolve().parent
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: (demo account, page, file)
+PAGES = [
+    ("financeur-national@demo.tremplin.test", "/", "financeur-accueil.png"),
+    ("mediateur@demo.tremplin.test", "/", "mediateur-accueil.png"),
+    ("coordinateur@demo.tremplin.test", "/sites/?commune=Nanterre&has_mediation=1", "sites-nanterre.png"),
+]
+
+
+def main(base_url: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tremplin.settings")
+    # Sync Playwright runs an event loop on this thread; the ORM reads here are plain and short.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    django.setup()
+    from playwright.sync_api import sync_playwright
+
+    from tremplin.demo.dataset import DEMO_PASSWORD
+    from tremplin.demo.selectors import demo_codes
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for email, path, name in PAGES:
+            context = browser.new_context(
+                base_url=base_url,
+                viewport={"width": 1280, "height": 900},
+                locale="fr-FR",
+                timezone_id="Europe/Paris",
+            )
+            page = context.new_page()
+            page.goto("/connexion/")
+            page.get_by_label("Adresse e-mail").fill(email)
+            page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Se connecter").click()
+            page.wait_for_load_state()
+            if "double-authentification" in page.url:
+                code = next(c.code for c in demo_codes() if c.email == email)
+                page.get_by_label("Code à 6 chiffres").fill(code)
+                page.get_by_role("button", name="Valider").click()
+                page.wait_for_load_state()
+            page.goto(path)
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=SHOTS / name)
+            print(f"{name}: {page.url}")
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000")

