@@ -140,6 +140,10 @@ OTP_TOTP_ISSUER = "Tremplin"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The sign-in form posts the e-mail as "username". Without this, axes looks for "email" (the user
+# model's USERNAME_FIELD) and files failures under no account: a locked account still signed in with
+# the right password, and colleagues behind the same address were locked out on their first typo.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -32,9 +32,13 @@ class SitePage(Page):
     items: list[SiteOut]
 
 
+#: PostgreSQL cannot compare text with a NUL character: refuse it as invalid input (422), not a 500.
+NO_NUL = r"^[^\x00]*$"
+
+
 class SiteFilters(Schema):
-    departement: str | None = Field(None, description="Code du département, par exemple 03")
-    commune: str | None = Field(None, description="Code INSEE, code postal ou nom de commune")
+    departement: str | None = Field(None, description="Code du département, par exemple 03", pattern=NO_NUL)
+    commune: str | None = Field(None, description="Code INSEE, code postal ou nom de commune", pattern=NO_NUL)
     kind: Site.Kind | None = None
     has_mediation: bool | None = None
     cursor: str | None = None

@@ -1,0 +1,443 @@
+"""The tenancy walk: every URL of the project, tried by every member of tenant A against tenant B.
+
+The URLs come from the resolver itself (the Django admin and the API included), so a page is covered
+the day it is added. A URL that takes arguments must say how to point it at tenant B's object: in
+URL_KWARGS below, or, for the object pages of a model registered in the admin, in ADMIN_OBJECTS.
+A new one that nobody registered fails `test_every_url_argument_points_at_tenant_b` with the entry to add.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.resolvers import RegexPattern
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from conftest import Tenant, verified_client
+from tremplin.accounts.models import ApiToken, Membership, User
+from tremplin.accounts.selectors import viewer_for_membership
+from tremplin.accounts.services import api_token_create
+from tremplin.accounts.tests.factories import UserFactory
+from tremplin.core.models import JournalEntry
+from tremplin.core.roles import Role
+from tremplin.core.tenancy import ScopedQuerySet
+from tremplin.territory.models import Commune, Departement, Region, Site
+
+ROLES = [Role.ADMIN, Role.COORDINATOR, Role.MEDIATOR, Role.FUNDER]
+
+
+@dataclass
+class TenantB:
+    """Tenant B with one row of each kind the URLs can point at, and the strings that identify it."""
+
+    tenant: Tenant
+    api_token: ApiToken
+    totp_device: TOTPDevice
+    journal_entry: JournalEntry
+    group: Group
+    access_attempt: AccessAttempt
+    access_log: AccessLog
+    access_failure_log: AccessFailureLog
+    secrets: list[str] = field(default_factory=list)
+
+    @property
+    def admin(self) -> Membership:
+        return self.tenant.members[Role.ADMIN]
+
+
+# --- The registry ------------------------------------------------------------------------------------
+# Every URL argument points at something of tenant B's. Keys: the URL's "namespace:name", or its route when
+# it has no name. Values: a function of tenant B giving the URL's keyword arguments.
+
+URL_KWARGS: dict[str, Callable[[TenantB], dict]] = {
+    # accounts
+    "accounts:api_token_revoke": lambda b: {"pk": b.api_token.pk},
+    "accounts:member_deactivate": lambda b: {"pk": b.tenant.members[Role.MEDIATOR].pk},
+    # A password-reset link for tenant B's administrator, with a token that was never sent to anyone.
+    "accounts:password_reset_confirm": lambda b: {
+        "uidb64": urlsafe_base64_encode(force_bytes(b.admin.user.pk)),
+        "token": "cbx7q2-0123456789abcdef0123456789abcdef",
+    },
+    # territory
+    "territory:site_detail": lambda b: {"pk": b.tenant.site.pk},
+    # The admin's pages other than a model's object pages (those come from ADMIN_OBJECTS).
+    "admin:app_list": lambda b: {"app_label": "accounts"},
+    "admin:view_on_site": lambda b: {
+        "content_type_id": ContentType.objects.get_for_model(Site).pk,
+        "object_id": b.tenant.site.pk,
+    },
+    "admin:auth_user_password_change": lambda b: {"id": b.admin.user.pk},
+    "admin:otp_totp_totpdevice_config": lambda b: {"pk": b.totp_device.pk},
+    "admin:otp_totp_totpdevice_qrcode": lambda b: {"pk": b.totp_device.pk},
+    "admin/(?P<url>.*)$": lambda b: {"url": f"operateurs/{b.tenant.operator.pk}"},
+}
+
+#: For each model registered in the admin: tenant B's row its change, delete and history pages open.
+ADMIN_OBJECTS: dict[str, Callable[[TenantB], object]] = {
+    "auth.group": lambda b: b.group,
+    "otp_totp.totpdevice": lambda b: b.totp_device,
+    "axes.accessattempt": lambda b: b.access_attempt,
+    "axes.accesslog": lambda b: b.access_log,
+    "axes.accessfailurelog": lambda b: b.access_failure_log,
+    "core.journalentry": lambda b: b.journal_entry,
+    "accounts.user": lambda b: b.admin.user,
+    "accounts.operator": lambda b: b.tenant.operator,
+    "accounts.membership": lambda b: b.admin,
+    "accounts.apitoken": lambda b: b.api_token,
+    "territory.region": lambda b: b.tenant.departement.region,
+    "territory.departement": lambda b: b.tenant.departement,
+    "territory.commune": lambda b: b.tenant.site.commune,
+    "territory.site": lambda b: b.tenant.site,
+}
+
+#: Pages anyone may open without signing in. None may show an operator's data (the walk checks it).
+PUBLIC = {
+    "accounts:login": "the sign-in form",
+    "accounts:password_reset": "asking for a password-reset e-mail",
+    "accounts:password_reset_done": "« e-mail sent », whatever the address",
+    "accounts:password_reset_confirm": "the link of that e-mail (with a wrong token: « link invalid »)",
+    "accounts:password_reset_complete": "« password changed »",
+    "core:design": "the component gallery, built from made-up data",
+    "core:healthz": "the health check of the load balancer",
+    "api:openapi-json": "the API's OpenAPI description",
+    "api:openapi-view": "the API's documentation page",
+}
+
+# Rows tenant B owns that no ScopedQuerySet reaches; the walk checks that none of them changes.
+_TENANT_B_UNSCOPED_ROWS: dict[str, Callable[[TenantB], object]] = {
+    "accounts.user": lambda b: User.objects.filter(memberships__operator=b.tenant.operator),
+    "accounts.apitoken": lambda b: ApiToken.objects.filter(membership__operator=b.tenant.operator),
+    "otp_totp.totpdevice": lambda b: TOTPDevice.objects.filter(user__memberships__operator=b.tenant.operator),
+    "territory.departement": lambda b: Departement.objects.filter(pk=b.tenant.departement.pk),
+    "territory.commune": lambda b: Commune.objects.filter(departement=b.tenant.departement),
+    "territory.region": lambda b: Region.objects.filter(departements=b.tenant.departement),
+}
+
+
+# --- Enumerating the URLs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    route: str
+    name: str | None
+    kwargs: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return repr(self.name or self.route)
+
+    @property
+    def key(self) -> str:
+        return self.name or self.route
+
+    @property
+    def is_public(self) -> bool:
+        return self.key in PUBLIC
+
+
+def _pattern_kwargs(pattern) -> list[str]:
+    if isinstance(pattern, RegexPattern):
+        return list(pattern.regex.groupindex)
+    return list(pattern.converters)
+
+
+def _join(route: str, sub: str) -> str:
+    """Joins routes the way Django's resolver reports them in `ResolverMatch.route`."""
+    return sub if not route else route + sub.removeprefix("^")
+
+
+def _walk(patterns, route="", namespace="", kwargs=()) -> list[Endpoint]:
+    found = []
+    for entry in patterns:
+        here = _join(route, str(entry.pattern))
+        names = (*kwargs, *_pattern_kwargs(entry.pattern))
+        if isinstance(entry, URLResolver):
+            inner = ":".join(part for part in (namespace, entry.namespace or "") if part)
+            found += _walk(entry.url_patterns, here, inner, names)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            found.append(Endpoint(route=here, name=name, kwargs=names))
+    return found
+
+
+def endpoints() -> list[Endpoint]:
+    return _walk(get_resolver().url_patterns)
+
+
+def _admin_route() -> str:
+    return reverse("admin:index").removeprefix("/")
+
+
+@cache
+def _admin_object_pages() -> dict[str, str]:
+    """Names and routes of every admin object page, mapped to the label of the model they show."""
+    pages = {}
+    for model in admin.site._registry:
+        info = (model._meta.app_label, model._meta.model_name)
+        for suffix in ("change", "delete", "history"):
+            pages[f"{admin.site.name}:{info[0]}_{info[1]}_{suffix}"] = model._meta.label_lower
+        pages[f"{_admin_route()}{info[0]}/{info[1]}/<path:object_id>/"] = model._meta.label_lower
+    return pages
+
+
+def _kwargs_provider(endpoint: Endpoint) -> Callable[[TenantB], dict] | None:
+    for key in (endpoint.name, endpoint.route):
+        if key in URL_KWARGS:
+            return URL_KWARGS[key]
+    pages = _admin_object_pages()
+    model_label = pages.get(endpoint.name) or pages.get(endpoint.route)
+    if model_label in ADMIN_OBJECTS:
+        return lambda b: {"object_id": ADMIN_OBJECTS[model_label](b).pk}
+    return None
+
+
+_GROUP = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>(?:[^()\\]|\\.)*\)")
+
+
+def build_url(endpoint: Endpoint, tenant_b: TenantB | None) -> str:
+    values = _kwargs_provider(endpoint)(tenant_b) if endpoint.kwargs else {}
+    path = _GROUP.sub(lambda m: str(values[m.group(1) or m.group(2)]), endpoint.route)
+    return "/" + path.replace("^", "").replace("$", "")
+
+
+# --- Tenant B's world, its identifying strings, its rows ----------------------------------------------
+
+
+@pytest.fixture
+def b(tenant_b) -> TenantB:
+    # Distinctive names, so that finding one in a page can only mean tenant B's data leaked.
+    for role, membership in tenant_b.members.items():
+        user = membership.user
+        user.email = f"{role}.secret@operateur-b.test"
+        user.first_name, user.last_name = "Bérangère", f"Zorbeck-{role}"
+        user.save()
+    site = tenant_b.site
+    site.identifier = "B-SECRET-0001"
+    site.save()
+    token, raw = api_token_create(
+        actor=tenant_b.members[Role.ADMIN].user,
+        membership=tenant_b.members[Role.ADMIN],
+        name="Jeton-Zorbeck",
+    )
+    admin_user = tenant_b.members[Role.ADMIN].user
+    device = TOTPDevice.objects.create(user=admin_user, name="Téléphone Zorbeck", confirmed=True)
+    access = {
+        "user_agent": "test",
+        "ip_address": "192.0.2.92",
+        "username": admin_user.email,
+        "http_accept": "*/*",
+        "path_info": "/connexion/",
+    }
+    world = TenantB(
+        tenant=tenant_b,
+        api_token=token,
+        totp_device=device,
+        journal_entry=JournalEntry.objects.filter(operator=tenant_b.operator).first(),
+        group=Group.objects.create(name="Groupe Zorbeck"),
+        access_attempt=AccessAttempt.objects.create(
+            **access, get_data="", post_data="", failures_since_start=1
+        ),
+        access_log=AccessLog.objects.create(**access),
+        access_failure_log=AccessFailureLog.objects.create(**access),
+    )
+    world.secrets = [
+        tenant_b.operator.name,
+        site.name,
+        site.identifier,
+        token.name,
+        token.prefix,
+        raw,
+        *(m.user.email for m in tenant_b.members.values()),
+        *(m.user.last_name for m in tenant_b.members.values()),
+    ]
+    return world
+
+
+def tenant_b_rows(b: TenantB) -> dict[str, list[dict]]:
+    """Every row tenant B owns: what its administrator's viewer reaches, and the rows listed above."""
+    viewer = viewer_for_membership(b.admin.user, b.admin)
+    rows = {}
+    for model in apps.get_models():
+        queryset = model._default_manager.all()
+        if isinstance(queryset, ScopedQuerySet):
+            queryset = queryset.visible_to(viewer)
+        elif model._meta.label_lower in _TENANT_B_UNSCOPED_ROWS:
+            queryset = _TENANT_B_UNSCOPED_ROWS[model._meta.label_lower](b)
+        else:
+            continue
+        rows[model._meta.label_lower] = list(queryset.order_by("pk").values())
+    return rows
+
+
+# --- Judging one answer -------------------------------------------------------------------------------
+
+
+def _is_sign_in_redirect(response) -> bool:
+    if response.status_code not in (301, 302):
+        return False
+    target = response["Location"].split("?")[0]
+    return target in (reverse("accounts:login"), reverse("admin:login"))
+
+
+def verdict(endpoint: Endpoint, response, *, signed_in: bool, secrets: list[str]) -> str | None:
+    """What is wrong with this answer, or None."""
+    status = response.status_code
+    if status >= 500:
+        return f"server error {status}"
+    shown = response.content.decode(errors="replace") + response.get("Location", "")
+    leaked = [secret for secret in secrets if secret in shown]
+    if leaked:
+        return f"shows tenant B's data: {leaked}"
+    if endpoint.is_public:
+        return None
+    refused = status in (401, 403, 404, 405) or _is_sign_in_redirect(response)
+    if endpoint.route.startswith(_admin_route()):
+        # The Django admin is for platform staff only, and nobody in the walk is staff.
+        if refused or response.get("Location") == reverse("admin:index"):
+            return None
+        return f"answered {status} in the Django admin to someone who is not staff"
+    if endpoint.kwargs:
+        if refused:
+            return None
+        return f"answered {status} about tenant B's object (expected sign-in, 401, 403, 404 or 405)"
+    if not signed_in and status == 200:
+        return "answered 200 to an anonymous visitor: if this page is meant to be public, add it to PUBLIC"
+    return None
+
+
+def walk(client_for: Callable[[], Client], who: str, b: TenantB, *, signed_in=True, only=None) -> list[str]:
+    """GET and empty-body POST on every URL; returns the problems found, one line each."""
+    problems = []
+    client = client_for()
+    session_key = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    for endpoint in endpoints():
+        if only is not None and not only(endpoint):
+            continue
+        if endpoint.kwargs and _kwargs_provider(endpoint) is None:
+            problems.append(
+                f"{endpoint.label}: not walked, its arguments are not registered (add it to URL_KWARGS)"
+            )
+            continue
+        url = build_url(endpoint, b)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            problem = verdict(endpoint, response, signed_in=signed_in, secrets=b.secrets)
+            if problem:
+                problems.append(f"{who} {method.upper()} {url} ({endpoint.label}): {problem}")
+            if client.cookies.get(settings.SESSION_COOKIE_NAME) != session_key:
+                # That request signed the user out (e.g. « Se déconnecter »): sign back in.
+                client = client_for()
+                session_key = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    return problems
+
+
+# --- The tests ----------------------------------------------------------------------------------------
+
+
+def test_every_url_argument_points_at_tenant_b(b):
+    unregistered, misrouted = [], []
+    for endpoint in endpoints():
+        if endpoint.kwargs and _kwargs_provider(endpoint) is None:
+            model = _admin_object_pages().get(endpoint.name or endpoint.route)
+            where = f"ADMIN_OBJECTS[{model!r}]" if model else f"URL_KWARGS[{endpoint.key!r}]"
+            unregistered.append(
+                f"{endpoint.label} takes {list(endpoint.kwargs)}: add {where} in "
+                f"tremplin/core/tests/test_tenancy_walk.py, pointing at tenant B's object"
+            )
+            continue
+        url = build_url(endpoint, b)
+        match = resolve(url)
+        if match.route != endpoint.route:
+            misrouted.append(f"{endpoint.label}: {url} reaches {match.route!r}")
+    assert not unregistered, "URLs the tenancy walk cannot aim at tenant B:\n" + "\n".join(unregistered)
+    assert not misrouted, "URLs built for the walk reach another view:\n" + "\n".join(misrouted)
+
+
+def test_the_registry_names_only_existing_urls_and_models():
+    known = {key for e in endpoints() for key in (e.name, e.route) if key}
+    assert not set(URL_KWARGS) - known, "stale URL_KWARGS entries"
+    assert not set(PUBLIC) - known, "stale PUBLIC entries"
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert set(ADMIN_OBJECTS) == registered, "ADMIN_OBJECTS must name exactly the admin's models"
+
+
+def test_the_walk_covers_the_admin_the_api_and_the_pages():
+    routes = {e.route for e in endpoints()}
+    assert "admin/territory/site/<path:object_id>/change/" in routes
+    assert "api/v1/sites" in routes
+    assert "sites/<int:pk>/" in routes
+    assert "journal/" in routes
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_member_of_tenant_a_reaches_tenant_b(tenant_a, b, role):
+    before = tenant_b_rows(b)
+    problems = walk(lambda: tenant_a.client(role), f"{role} of A", b)
+    assert not problems, "\n".join(problems)
+    assert tenant_b_rows(b) == before, f"requests of A's {role} changed tenant B's rows"
+
+
+def test_a_member_without_any_membership_reaches_nothing(b):
+    user = UserFactory()
+    before = tenant_b_rows(b)
+    problems = walk(lambda: verified_client(user), "user without membership", b)
+    assert not problems, "\n".join(problems)
+    assert tenant_b_rows(b) == before
+
+
+def test_anonymous_visitors_reach_only_public_pages_and_they_show_no_data(tenant_a, b):
+    a_secrets = [tenant_a.operator.name, tenant_a.site.name] + [
+        m.user.email for m in tenant_a.members.values()
+    ]
+    b.secrets += a_secrets
+    before = tenant_b_rows(b)
+    problems = walk(Client, "anonymous", b, signed_in=False)
+    assert not problems, "\n".join(problems)
+    assert tenant_b_rows(b) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_tokens_of_tenant_a_never_return_tenant_b_rows(tenant_a, b, role):
+    _token, raw = api_token_create(
+        actor=tenant_a.members[role].user, membership=tenant_a.members[role], name="walk"
+    )
+    api_root = reverse("api:api-root")
+    before = tenant_b_rows(b)
+    problems = walk(
+        lambda: Client(headers={"authorization": f"Bearer {raw}"}),
+        f"API token of A's {role}",
+        b,
+        only=lambda e: ("/" + e.route).startswith(api_root),
+    )
+    assert not problems, "\n".join(problems)
+    assert tenant_b_rows(b) == before
+    listed = Client(headers={"authorization": f"Bearer {raw}"}).get(reverse("api:list_sites"))
+    assert listed.status_code == 200
+    assert [item["id"] for item in listed.json()["items"]] == [tenant_a.site.pk]
+
+
+def test_the_walk_sees_a_leak_when_there_is_one(b):
+    """Tenant B's own members do see B's data: the strings and URLs the walk uses are the right ones."""
+    coordinator = b.tenant.client(Role.COORDINATOR)
+    detail = next(e for e in endpoints() if e.name == "territory:site_detail")
+    response = coordinator.get(build_url(detail, b))
+    assert response.status_code == 200
+    assert verdict(detail, response, signed_in=True, secrets=b.secrets).startswith("shows")
+    home = b.tenant.client(Role.ADMIN).get("/")
+    assert b.tenant.members[Role.MEDIATOR].user.email in home.content.decode()
+    assert b.tenant.operator.name in home.content.decode()
