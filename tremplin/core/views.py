@@ -10,6 +10,7 @@ from tremplin.accounts.selectors import members_of_operator, memberships_of
 from tremplin.territory.selectors import coverage_by_departement, sites_visible_to
 
 from .forms import JournalFilterForm
+from .models import JournalEntry
 from .roles import Role
 from .selectors import journal_entries
 
@@ -44,14 +45,15 @@ def journal(request):
     if not (viewer.is_(Role.ADMIN) or viewer.is_platform_admin):
         raise PermissionDenied
     form = JournalFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    entries = journal_entries(viewer=viewer, **{k: v for k, v in filters.items() if v})
+    if form.is_bound and not form.is_valid():
+        entries = JournalEntry.objects.none()
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        entries = journal_entries(viewer=viewer, **{k: v for k, v in filters.items() if v})
     page = Paginator(entries, settings.TREMPLIN_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request, "core/journal.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
+    return render(request, "core/journal.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
 @require_GET

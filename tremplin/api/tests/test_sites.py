@@ -242,3 +242,11 @@ def test_odd_input_never_causes_a_server_error(tenant_a, coordinator_api):
             response = coordinator_api.get(URL, {name: value})
             assert response.status_code < 500, (name, value)
             assert response["Content-Type"].startswith("application/json"), (name, value)
+
+
+def test_a_method_the_api_does_not_offer_answers_405_in_json(client):
+    response = client.post("/api/v1/sites", HTTP_HOST="localhost")
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"] == "Méthode non autorisée sur cette adresse."
+    assert "GET" in response.json()["allowed_methods"]

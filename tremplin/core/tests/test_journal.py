@@ -135,10 +135,11 @@ def test_the_journal_filters_by_author_e_mail_in_any_case(three_entries, tenant_
     assert "territory.sites.imported" not in page
 
 
-def test_a_date_range_backwards_is_explained_in_french(three_entries):
+def test_a_date_range_backwards_is_explained_in_french_and_lists_nothing(three_entries):
     page = page_of(three_entries.get("/journal/", {"since": "2026-03-01", "until": "2026-02-01"}))
     assert "La date de début doit précéder la date de fin." in page
-    assert entry_count(page) == 3
+    assert 'value="2026-03-01"' in page
+    assert entry_count(page) == 0
 
 
 def test_the_pages_of_the_journal_keep_the_filters(tenant_a):
