@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tremplin.core",
     "tremplin.accounts",
     "tremplin.territory",
+    "tremplin.staffing",
     "tremplin.api",
     "tremplin.demo",
 ]

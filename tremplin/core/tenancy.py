@@ -2,8 +2,10 @@
 
 Every selector starts from `Model.objects.visible_to(viewer)`; a view never filters by operator itself.
 A model opts in by using `ScopedQuerySet.as_manager()` and naming, as class attributes,
-`tenancy_operator_field` (path to the owning operator, or None) and
-`tenancy_departement_field` (path to the département the row belongs to, or None).
+`tenancy_operator_field` (path to the owning operator, a tuple of paths when several operators share a row
+— e.g. a contract's provider and its client —, or None) and
+`tenancy_departement_field` (path to the département the row belongs to, or None; it may cross a
+many-to-many relation: rows are then matched once, without duplicates).
 """
 
 from __future__ import annotations
@@ -55,8 +57,10 @@ class ScopedQuerySet(models.QuerySet):
 
     def visible_to(self, viewer: Viewer) -> ScopedQuerySet:
         model = self.model
-        operator_field = getattr(model, "tenancy_operator_field", None)
+        operator_fields = getattr(model, "tenancy_operator_field", None)
         departement_field = getattr(model, "tenancy_departement_field", None)
+        if isinstance(operator_fields, str):
+            operator_fields = (operator_fields,)
         if viewer is None or not viewer.is_authenticated:
             return self.none()
         if viewer.is_platform_admin:
@@ -64,15 +68,39 @@ class ScopedQuerySet(models.QuerySet):
         if not viewer.has_role:
             return self.none()
         if viewer.works_for_operator:
-            if operator_field:
-                return self.filter(**{operator_field: viewer.operator_id})
+            if operator_fields:
+                condition = models.Q()
+                for field_path in operator_fields:
+                    condition |= models.Q(**{field_path: viewer.operator_id})
+                return self._matching(condition, distinct=len(operator_fields) > 1)
             if departement_field:
-                return self.filter(**{f"{departement_field}__in": viewer.departement_ids})
+                return self._in_departements(departement_field, viewer.departement_ids)
             return self.none()
         if viewer.is_funder:
             if viewer.is_national:
                 return self
             if departement_field:
-                return self.filter(**{f"{departement_field}__in": viewer.departement_ids})
+                return self._in_departements(departement_field, viewer.departement_ids)
             return self.none()
         return self.none()
+
+    def _in_departements(self, field_path: str, departement_ids) -> ScopedQuerySet:
+        condition = models.Q(**{f"{field_path}__in": departement_ids})
+        return self._matching(condition, distinct="__" in field_path and self._crosses_many(field_path))
+
+    def _matching(self, condition: models.Q, *, distinct: bool) -> ScopedQuerySet:
+        """Filters by `condition`; through a subquery when a join could repeat rows."""
+        if not distinct:
+            return self.filter(condition)
+        return self.filter(pk__in=self.model._base_manager.filter(condition).values("pk"))
+
+    def _crosses_many(self, field_path: str) -> bool:
+        model = self.model
+        for name in field_path.split("__"):
+            field = model._meta.get_field(name)
+            if field.many_to_many or field.one_to_many:
+                return True
+            if not field.is_relation:
+                return False
+            model = field.related_model
+        return False
