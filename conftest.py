@@ -11,6 +11,8 @@ from tremplin.accounts.tests.factories import MembershipFactory, OperatorFactory
 from tremplin.core.roles import Role
 from tremplin.territory.tests.factories import CommuneFactory, DepartementFactory, SiteFactory
 
+pytest_plugins = ["tremplin.core.tests.e2e_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
@@ -59,9 +61,7 @@ def _tenant(code: str, name: str) -> Tenant:
         role: MembershipFactory(operator=operator, role=role)
         for role in (Role.ADMIN, Role.COORDINATOR, Role.MEDIATOR)
     }
-    members[Role.FUNDER] = MembershipFactory(
-        operator=operator, role=Role.FUNDER, departements=[departement]
-    )
+    members[Role.FUNDER] = MembershipFactory(operator=operator, role=Role.FUNDER, departements=[departement])
     return Tenant(operator=operator, departement=departement, site=site, members=members)
 
 

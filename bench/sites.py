@@ -127,9 +127,7 @@ def measure(label, call):
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
     size = len(response.content)
-    print(
-        f"| {label} | {statistics.median(timings):.1f} | {p95:.1f} | {len(queries)} | {size / 1024:.1f} |"
-    )
+    print(f"| {label} | {statistics.median(timings):.1f} | {p95:.1f} | {len(queries)} | {size / 1024:.1f} |")
 
 
 def main():

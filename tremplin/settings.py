@@ -133,9 +133,7 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Second factor: roles that must use TOTP (PRODUCT.md §2; mediators may opt in).
-TREMPLIN_SECOND_FACTOR_ROLES = env.list(
-    "SECOND_FACTOR_ROLES", default=["admin", "coordinator", "funder"]
-)
+TREMPLIN_SECOND_FACTOR_ROLES = env.list("SECOND_FACTOR_ROLES", default=["admin", "coordinator", "funder"])
 OTP_TOTP_ISSUER = "Tremplin"
 
 # Brute-force protection: 5 failures for one account from one address lock it for 15 minutes.

@@ -17,5 +17,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("tremplin.accounts.urls")),
     path("sites/", include("tremplin.territory.urls")),
+    path("", include("tremplin.staffing.urls")),
     path("", include("tremplin.core.urls")),
 ]

@@ -102,9 +102,7 @@ class MemberInviteForm(forms.Form):
 
         data = super().clean()
         if data.get("role") == Role.FUNDER and not data.get("departements"):
-            self.add_error(
-                "departements", _("Choisissez au moins un département pour un financeur.")
-            )
+            self.add_error("departements", _("Choisissez au moins un département pour un financeur."))
         if data.get("role") != Role.FUNDER:
             data["departements"] = []
         return data

@@ -65,9 +65,7 @@ class Operator(TimeStampedModel):
         OTHER = "other", _("Autre")
 
     name = models.CharField(_("nom"), max_length=200, unique=True)
-    kind = models.CharField(
-        _("type"), max_length=20, choices=Kind.choices, default=Kind.ASSOCIATION
-    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.ASSOCIATION)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[siret_validator])
     departements = models.ManyToManyField(
         "territory.Departement",
@@ -121,9 +119,7 @@ class Membership(TimeStampedModel):
         verbose_name_plural = _("rattachements")
         ordering = ["operator__name", "role"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "operator", "role"], name="membership_unique_role"
-            ),
+            models.UniqueConstraint(fields=["user", "operator", "role"], name="membership_unique_role"),
             models.CheckConstraint(
                 condition=Q(is_national=False) | Q(role=Role.FUNDER),
                 name="membership_national_only_for_funders",

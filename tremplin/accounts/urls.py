@@ -24,9 +24,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("compte/securite/", views.security, name="security"),
-    path(
-        "compte/double-authentification/", views.second_factor_verify, name="second_factor_verify"
-    ),
+    path("compte/double-authentification/", views.second_factor_verify, name="second_factor_verify"),
     path(
         "compte/double-authentification/activer/",
         views.second_factor_enrol,

@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .auth import TokenAuth
+from .staffing import router as staffing_router
 from .territory import router as territory_router
 
 api = NinjaAPI(
@@ -14,25 +15,27 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", territory_router)
+api.add_router("/", staffing_router)
 
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
-    return api.create_response(
-        request, {"detail": "Requête invalide.", "errors": exc.errors}, status=422
-    )
+    return api.create_response(request, {"detail": "Requête invalide.", "errors": exc.errors}, status=422)
 
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request, exc):
-    return api.create_response(
-        request, {"detail": "Jeton d'API absent, invalide ou révoqué."}, status=401
-    )
+    return api.create_response(request, {"detail": "Jeton d'API absent, invalide ou révoqué."}, status=401)
 
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    detail = _NINJA_DETAILS.get(str(exc), str(exc))
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+#: French wording for the messages ninja raises itself.
+_NINJA_DETAILS = {"Cannot parse request body": "Corps de la requête illisible : du JSON est attendu."}
 
 
 @api.exception_handler(Http404)

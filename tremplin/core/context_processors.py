@@ -5,11 +5,27 @@ from .roles import Role
 
 #: Navigation per role: (label, url name). Later apps add their entries here.
 NAVIGATION = {
-    Role.MEDIATOR: [(_("Accueil"), "core:home"), (_("Sites"), "territory:site_list")],
-    Role.COORDINATOR: [(_("Accueil"), "core:home"), (_("Sites"), "territory:site_list")],
-    Role.FUNDER: [(_("Accueil"), "core:home"), (_("Sites"), "territory:site_list")],
+    Role.MEDIATOR: [
+        (_("Accueil"), "core:home"),
+        (_("Ma permanence"), "staffing:shift_home"),
+        (_("Mon planning"), "staffing:my_schedule"),
+        (_("Sites"), "territory:site_list"),
+    ],
+    Role.COORDINATOR: [
+        (_("Accueil"), "core:home"),
+        (_("Contrats"), "staffing:contract_list"),
+        (_("Médiateurs"), "staffing:mediator_list"),
+        (_("Sites"), "territory:site_list"),
+    ],
+    Role.FUNDER: [
+        (_("Accueil"), "core:home"),
+        (_("Contrats"), "staffing:contract_list"),
+        (_("Sites"), "territory:site_list"),
+    ],
     Role.ADMIN: [
         (_("Accueil"), "core:home"),
+        (_("Contrats"), "staffing:contract_list"),
+        (_("Médiateurs"), "staffing:mediator_list"),
         (_("Sites"), "territory:site_list"),
         (_("Membres"), "accounts:members"),
         (_("Journal"), "core:journal"),

@@ -59,6 +59,8 @@ class DemoPerson:
 
 
 LA_POSTE = "la_poste"
+LA_POSTE_IDF = "la_poste_idf"
+LA_POSTE_HDF = "la_poste_hdf"
 ASSO_92 = "asso_92"
 ASSO_62 = "asso_62"
 CDPPT_03 = "cdppt_03"
@@ -70,6 +72,13 @@ OPERATORS = (
         "La Poste — Direction régionale Auvergne-Rhône-Alpes",
         Operator.Kind.LA_POSTE,
         ("03",),
+    ),
+    # La Poste's directions that buy mediation from the associations (the contracts' clients).
+    DemoOperator(
+        LA_POSTE_IDF, "La Poste — Direction régionale Île-de-France", Operator.Kind.LA_POSTE, ("92",)
+    ),
+    DemoOperator(
+        LA_POSTE_HDF, "La Poste — Direction régionale Hauts-de-France", Operator.Kind.LA_POSTE, ("62",)
     ),
     DemoOperator(ASSO_92, "Lien numérique des Hauts-de-Seine", Operator.Kind.ASSOCIATION, ("92",)),
     DemoOperator(ASSO_62, "Relais numérique du Bassin minier", Operator.Kind.ASSOCIATION, ("62",)),
@@ -142,10 +151,11 @@ PEOPLE = (
         is_demo_account=True,
         note="lit les chiffres de toute la France",
     ),
-    # La Poste in the Allier: a network coordinator and the postal staff who mediate.
+    # La Poste in the Allier: a network coordinator and the postal staff who mediate, one per office.
     DemoPerson(_email("olivier.chabrol"), "Olivier", "Chabrol", LA_POSTE, Role.COORDINATOR),
     DemoPerson(_email("sandrine.aubert"), "Sandrine", "Aubert", LA_POSTE, Role.MEDIATOR),
     DemoPerson(_email("mathieu.pradel"), "Mathieu", "Pradel", LA_POSTE, Role.MEDIATOR),
+    DemoPerson(_email("christelle.bonnet"), "Christelle", "Bonnet", LA_POSTE, Role.MEDIATOR),
     # The Hauts-de-Seine association: five mediators working by rotation.
     DemoPerson(_email("yacine.haddad"), "Yacine", "Haddad", ASSO_92, Role.MEDIATOR),
     DemoPerson(_email("lea.fontaine"), "Léa", "Fontaine", ASSO_92, Role.MEDIATOR),

@@ -433,3 +433,13 @@ def shift_correct(*, actor, shift: Shift, started_at: datetime, ended_at: dateti
         payload={"previous_minutes": previous_minutes, "minutes": shift.minutes},
     )
     return shift
+
+
+def shift_end_recorded(*, actor, shift: Shift, ended_at: datetime) -> Shift:
+    """Ends a shift at the time a tablet recorded (e.g. offline). Past the planned end and its grace,
+    the time is the real end of a forgotten shift, given by the mediator, and is flagged as such."""
+    if ended_at > timezone.now() + timedelta(minutes=5):
+        raise ShiftError(_("L'heure de fin ne peut pas être dans le futur."))
+    if shift.is_open and ended_at > shift.expected_end_at:
+        return shift_close_forgotten(actor=actor, shift=shift, ended_at=min(ended_at, timezone.now()))
+    return shift_end(actor=actor, shift=shift, at=ended_at)

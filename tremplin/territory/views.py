@@ -2,6 +2,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
+
+from tremplin.staffing.selectors import next_presence_at
 
 from . import selectors
 from .forms import SiteFilterForm
@@ -15,12 +18,17 @@ def site_list(request):
     page = Paginator(sites, settings.TREMPLIN_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    template = "territory/_site_results.html" if request.headers.get("HX-Request") else None
-    return render(
+    # A history restore asks for the whole page; Vary keeps the browser from showing the
+    # cached fragment when Back returns to a URL that htmx pushed.
+    restoring = request.headers.get("HX-History-Restore-Request") == "true"
+    partial = request.headers.get("HX-Request") == "true" and not restoring
+    response = render(
         request,
-        template or "territory/site_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        "territory/_site_results.html" if partial else "territory/site_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "partial": partial},
     )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
@@ -29,4 +37,8 @@ def site_detail(request, pk: int):
         selectors.sites_visible_to(request.viewer).select_related("commune__departement__region"),
         pk=pk,
     )
-    return render(request, "territory/site_detail.html", {"site": site})
+    return render(
+        request,
+        "territory/site_detail.html",
+        {"site": site, "next_presence": next_presence_at(site)},
+    )

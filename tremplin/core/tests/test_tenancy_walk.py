@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cache
+from zoneinfo import ZoneInfo
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -35,6 +37,19 @@ from tremplin.accounts.tests.factories import UserFactory
 from tremplin.core.models import JournalEntry
 from tremplin.core.roles import Role
 from tremplin.core.tenancy import ScopedQuerySet
+from tremplin.staffing import services as staffing_services
+from tremplin.staffing.models import (
+    Absence,
+    Certification,
+    Contract,
+    ContractSite,
+    MediatorProfile,
+    Replacement,
+    Rotation,
+    Shift,
+    ShiftCorrection,
+)
+from tremplin.staffing.tests.factories import ContractFactory, ContractSiteFactory, RotationFactory
 from tremplin.territory.models import Commune, Departement, Region, Site
 
 ROLES = [Role.ADMIN, Role.COORDINATOR, Role.MEDIATOR, Role.FUNDER]
@@ -52,6 +67,13 @@ class TenantB:
     access_attempt: AccessAttempt
     access_log: AccessLog
     access_failure_log: AccessFailureLog
+    contract: Contract | None = None
+    mediator: MediatorProfile | None = None
+    rotation: Rotation | None = None
+    shift: Shift | None = None
+    absence: Absence | None = None
+    replacement: Replacement | None = None
+    shift_correction: ShiftCorrection | None = None
     secrets: list[str] = field(default_factory=list)
 
     @property
@@ -74,6 +96,30 @@ URL_KWARGS: dict[str, Callable[[TenantB], dict]] = {
     },
     # territory
     "territory:site_detail": lambda b: {"pk": b.tenant.site.pk},
+    # staffing: shifts and hours
+    "staffing:shift_correct": lambda b: {"pk": b.shift.pk},
+    "staffing:contract_shifts": lambda b: {"pk": b.contract.pk},
+    "staffing:contract_hours": lambda b: {"pk": b.contract.pk},
+    "api:get_contract": lambda b: {"id": b.contract.pk},
+    "api:end_shift": lambda b: {"client_uuid": b.shift.client_uuid},
+    # staffing: contracts, mediators, rotation plan, replacements, schedules
+    "staffing:contract_detail": lambda b: {"pk": b.contract.pk},
+    "staffing:contract_edit": lambda b: {"pk": b.contract.pk},
+    "staffing:contract_planning": lambda b: {"pk": b.contract.pk},
+    "staffing:rotation_check": lambda b: {"pk": b.contract.pk},
+    "staffing:rotation_edit": lambda b: {"pk": b.contract.pk, "rotation_pk": b.rotation.pk},
+    "staffing:rotation_delete": lambda b: {"pk": b.contract.pk, "rotation_pk": b.rotation.pk},
+    "staffing:contract_replacements": lambda b: {"pk": b.contract.pk},
+    "staffing:replacement_clear": lambda b: {"pk": b.contract.pk, "replacement_pk": b.replacement.pk},
+    "staffing:mediator_detail": lambda b: {"pk": b.mediator.pk},
+    "staffing:mediator_update": lambda b: {"pk": b.mediator.pk},
+    "staffing:certification_create": lambda b: {"pk": b.mediator.pk},
+    "staffing:absence_create": lambda b: {"pk": b.mediator.pk},
+    "staffing:absence_delete": lambda b: {"pk": b.mediator.pk, "absence_pk": b.absence.pk},
+    "staffing:mediator_schedule": lambda b: {"pk": b.mediator.pk},
+    "staffing:mediator_schedule_ics": lambda b: {"pk": b.mediator.pk},
+    "staffing:site_schedule": lambda b: {"pk": b.tenant.site.pk},
+    "staffing:site_schedule_ics": lambda b: {"pk": b.tenant.site.pk},
     # The admin's pages other than a model's object pages (those come from ADMIN_OBJECTS).
     "admin:app_list": lambda b: {"app_label": "accounts"},
     "admin:view_on_site": lambda b: {
@@ -102,6 +148,13 @@ ADMIN_OBJECTS: dict[str, Callable[[TenantB], object]] = {
     "territory.departement": lambda b: b.tenant.departement,
     "territory.commune": lambda b: b.tenant.site.commune,
     "territory.site": lambda b: b.tenant.site,
+    "staffing.contract": lambda b: b.contract,
+    "staffing.mediatorprofile": lambda b: b.mediator,
+    "staffing.rotation": lambda b: b.rotation,
+    "staffing.absence": lambda b: b.absence,
+    "staffing.replacement": lambda b: b.replacement,
+    "staffing.shift": lambda b: b.shift,
+    "staffing.shiftcorrection": lambda b: b.shift_correction,
 }
 
 #: Pages anyone may open without signing in. None may show an operator's data (the walk checks it).
@@ -125,6 +178,9 @@ _TENANT_B_UNSCOPED_ROWS: dict[str, Callable[[TenantB], object]] = {
     "territory.departement": lambda b: Departement.objects.filter(pk=b.tenant.departement.pk),
     "territory.commune": lambda b: Commune.objects.filter(departement=b.tenant.departement),
     "territory.region": lambda b: Region.objects.filter(departements=b.tenant.departement),
+    "staffing.contractsite": lambda b: ContractSite.objects.filter(contract__operator=b.tenant.operator),
+    "staffing.certification": lambda b: Certification.objects.filter(mediator__operator=b.tenant.operator),
+    "staffing.shiftcorrection": lambda b: ShiftCorrection.objects.filter(shift__operator=b.tenant.operator),
 }
 
 
@@ -254,8 +310,10 @@ def b(tenant_b) -> TenantB:
         ),
         access_log=AccessLog.objects.create(**access),
         access_failure_log=AccessFailureLog.objects.create(**access),
+        **_staffing_of(tenant_b),
     )
     world.secrets = [
+        world.contract.reference,
         tenant_b.operator.name,
         site.name,
         site.identifier,
@@ -266,6 +324,58 @@ def b(tenant_b) -> TenantB:
         *(m.user.last_name for m in tenant_b.members.values()),
     ]
     return world
+
+
+def _staffing_of(tenant: Tenant) -> dict:
+    """Tenant B's contract (with its own client), its mediator, a planned presence and a worked shift."""
+    from tremplin.accounts.tests.factories import OperatorFactory
+
+    contract = ContractFactory(
+        operator=tenant.operator, client=OperatorFactory(name="Client de B"), reference="B-CTR-ZORBECK"
+    )
+    ContractSiteFactory(contract=contract, site=tenant.site)
+    mediator = MediatorProfile.objects.create(
+        user=tenant.members[Role.MEDIATOR].user, operator=tenant.operator
+    )
+    rotation = RotationFactory(contract=contract, mediator=mediator, site=tenant.site)
+    paris = ZoneInfo("Europe/Paris")
+    shift = staffing_services.shift_start(
+        actor=None,
+        mediator=mediator,
+        site=tenant.site,
+        rotation=rotation,
+        at=datetime(2026, 3, 9, 9, 0, tzinfo=paris),
+    )
+    shift = staffing_services.shift_end(actor=None, shift=shift, at=datetime(2026, 3, 9, 12, 0, tzinfo=paris))
+    return {
+        "contract": contract,
+        "mediator": mediator,
+        "rotation": rotation,
+        "shift": shift,
+        **_planning_rows_of(mediator, rotation, shift),
+    }
+
+
+def _planning_rows_of(mediator, rotation, shift) -> dict:
+    """An absence, the cancelled presence it caused, a training, and a correction of the shift."""
+    paris = ZoneInfo("Europe/Paris")
+    absence = Absence.objects.create(
+        mediator=mediator, starts_on=date(2026, 3, 16), ends_on=date(2026, 3, 20), reason=Absence.Reason.LEAVE
+    )
+    replacement = Replacement.objects.create(rotation=rotation, date=date(2026, 3, 16), replacement=None)
+    Certification.objects.create(
+        mediator=mediator, name="Certification Zorbeck", obtained_on=date(2025, 6, 1)
+    )
+    correction = ShiftCorrection.objects.create(
+        shift=shift,
+        corrected_by=mediator.user,
+        previous_started_at=shift.started_at,
+        previous_ended_at=shift.ended_at,
+        started_at=shift.started_at,
+        ended_at=datetime(2026, 3, 9, 12, 30, tzinfo=paris),
+        reason="Correction Zorbeck",
+    )
+    return {"absence": absence, "replacement": replacement, "shift_correction": correction}
 
 
 def tenant_b_rows(b: TenantB) -> dict[str, list[dict]]:

@@ -8,6 +8,15 @@ from tremplin.accounts.models import Membership, Operator, User
 from tremplin.core.models import JournalEntry
 from tremplin.core.roles import Role
 from tremplin.demo import dataset
+from tremplin.staffing.models import (
+    Absence,
+    Certification,
+    Contract,
+    ContractSite,
+    MediatorProfile,
+    Replacement,
+    Rotation,
+)
 from tremplin.territory.models import Commune, Site
 
 from .conftest import load_demo
@@ -102,8 +111,14 @@ def test_prints_the_demo_accounts_in_french(demo):
     assert "Communes des départements 03, 62, 92" in demo
 
 
+def _staffing_counts() -> dict:
+    models = (MediatorProfile, Certification, Contract, ContractSite, Rotation, Absence, Replacement)
+    return {model.__name__: model.objects.count() for model in models}
+
+
 def test_if_empty_does_nothing_once_loaded_and_a_second_load_adds_nothing(demo):
     counts = (User.objects.count(), Operator.objects.count(), Site.objects.count())
+    staffing = _staffing_counts()
     journal = JournalEntry.objects.count()
 
     out = load_demo("--if-empty")
@@ -112,17 +127,19 @@ def test_if_empty_does_nothing_once_loaded_and_a_second_load_adds_nothing(demo):
     assert "mediateur@demo.tremplin.test" in out
     assert JournalEntry.objects.count() == journal
 
-    load_demo()
+    load_demo("--no-shifts")
 
     assert (User.objects.count(), Operator.objects.count(), Site.objects.count()) == counts
     assert Membership.objects.count() == len(dataset.PEOPLE)
     assert TOTPDevice.objects.count() == 4
+    assert _staffing_counts() == staffing
 
 
 def test_if_empty_loads_into_an_empty_database(db):
-    load_demo("--if-empty")
+    load_demo("--if-empty", "--no-shifts")
 
     assert Operator.objects.count() == len(dataset.OPERATORS)
+    assert Contract.objects.count() == 4
 
 
 def test_refuses_in_production(db, settings):
@@ -137,7 +154,7 @@ def test_refuses_in_production(db, settings):
 
 def test_departements_adds_the_demo_ones_and_reads_codes_as_typed(db):
     out = StringIO()
-    call_command("load_demo", "--departements", "3", "2a", stdout=out)
+    call_command("load_demo", "--departements", "3", "2a", "--no-shifts", stdout=out)
 
     assert "Communes des départements 03, 2A, 62, 92" in out.getvalue()
     assert Commune.objects.filter(code="2A004").exists()  # Ajaccio

@@ -27,7 +27,9 @@ def make_plan(tenant, client_operator) -> Plan:
     ContractSiteFactory(contract=contract, site=tenant.site, weekly_minutes=6 * 60)
     other_site = SiteFactory(commune=tenant.site.commune, name=f"Agence postale de {tenant.operator.name}")
     ContractSiteFactory(contract=contract, site=other_site, weekly_minutes=3 * 60)
-    mediator = MediatorProfile.objects.create(user=tenant.members[Role.MEDIATOR].user, operator=tenant.operator)
+    mediator = MediatorProfile.objects.create(
+        user=tenant.members[Role.MEDIATOR].user, operator=tenant.operator
+    )
     rotation = RotationFactory(contract=contract, mediator=mediator, site=tenant.site)
     return Plan(contract, tenant.site, other_site, mediator, rotation)
 

