@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tremplin.accounts",
     "tremplin.territory",
     "tremplin.staffing",
+    "tremplin.mediation",
     "tremplin.api",
     "tremplin.demo",
 ]

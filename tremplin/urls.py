@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("tremplin.accounts.urls")),
     path("sites/", include("tremplin.territory.urls")),
     path("", include("tremplin.staffing.urls")),
+    path("", include("tremplin.mediation.urls")),
     path("", include("tremplin.core.urls")),
 ]

@@ -7,6 +7,9 @@ from .roles import Role
 NAVIGATION = {
     Role.MEDIATOR: [
         (_("Accueil"), "core:home"),
+        (_("Enregistrer"), "mediation:record"),
+        (_("Mes interactions"), "mediation:interaction_list"),
+        (_("Bénéficiaires"), "mediation:beneficiary_list"),
         (_("Ma permanence"), "staffing:shift_home"),
         (_("Mon planning"), "staffing:my_schedule"),
         (_("Sites"), "territory:site_list"),
@@ -15,6 +18,8 @@ NAVIGATION = {
         (_("Accueil"), "core:home"),
         (_("Contrats"), "staffing:contract_list"),
         (_("Médiateurs"), "staffing:mediator_list"),
+        (_("Interactions"), "mediation:interaction_list"),
+        (_("Bénéficiaires"), "mediation:beneficiary_list"),
         (_("Sites"), "territory:site_list"),
     ],
     Role.FUNDER: [
@@ -26,6 +31,8 @@ NAVIGATION = {
         (_("Accueil"), "core:home"),
         (_("Contrats"), "staffing:contract_list"),
         (_("Médiateurs"), "staffing:mediator_list"),
+        (_("Interactions"), "mediation:interaction_list"),
+        (_("Bénéficiaires"), "mediation:beneficiary_list"),
         (_("Sites"), "territory:site_list"),
         (_("Membres"), "accounts:members"),
         (_("Journal"), "core:journal"),
@@ -41,11 +48,13 @@ def navigation(request):
     if viewer.is_platform_admin and viewer.role != Role.ADMIN:
         items = [*items, (_("Journal"), "core:journal")]
     current = request.path
-    nav = []
-    for label, name in items:
-        url = reverse(name)
-        is_current = current == url if url == "/" else current.startswith(url)
-        nav.append({"label": label, "url": url, "current": is_current})
+    urls = [reverse(name) for _label, name in items]
+    matching = [url for url in urls if (current == url if url == "/" else current.startswith(url))]
+    best = max(matching, key=len, default=None)
+    nav = [
+        {"label": label, "url": url, "current": url == best}
+        for (label, _name), url in zip(items, urls, strict=True)
+    ]
     return {"nav_items": nav, "current_membership_label": _membership_label(viewer)}
 
 

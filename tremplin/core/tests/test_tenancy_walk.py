@@ -37,6 +37,8 @@ from tremplin.accounts.tests.factories import UserFactory
 from tremplin.core.models import JournalEntry
 from tremplin.core.roles import Role
 from tremplin.core.tenancy import ScopedQuerySet
+from tremplin.mediation import services as mediation_services
+from tremplin.mediation.models import Accompaniment, Beneficiary, Interaction, InteractionTheme
 from tremplin.staffing import services as staffing_services
 from tremplin.staffing.models import (
     Absence,
@@ -74,6 +76,8 @@ class TenantB:
     absence: Absence | None = None
     replacement: Replacement | None = None
     shift_correction: ShiftCorrection | None = None
+    interaction: Interaction | None = None
+    beneficiary: Beneficiary | None = None
     secrets: list[str] = field(default_factory=list)
 
     @property
@@ -155,6 +159,8 @@ ADMIN_OBJECTS: dict[str, Callable[[TenantB], object]] = {
     "staffing.replacement": lambda b: b.replacement,
     "staffing.shift": lambda b: b.shift,
     "staffing.shiftcorrection": lambda b: b.shift_correction,
+    "mediation.interaction": lambda b: b.interaction,
+    "mediation.beneficiary": lambda b: b.beneficiary,
 }
 
 #: Pages anyone may open without signing in. None may show an operator's data (the walk checks it).
@@ -181,6 +187,12 @@ _TENANT_B_UNSCOPED_ROWS: dict[str, Callable[[TenantB], object]] = {
     "staffing.contractsite": lambda b: ContractSite.objects.filter(contract__operator=b.tenant.operator),
     "staffing.certification": lambda b: Certification.objects.filter(mediator__operator=b.tenant.operator),
     "staffing.shiftcorrection": lambda b: ShiftCorrection.objects.filter(shift__operator=b.tenant.operator),
+    "mediation.interactiontheme": lambda b: InteractionTheme.objects.filter(
+        interaction__operator=b.tenant.operator
+    ),
+    "mediation.accompaniment": lambda b: Accompaniment.objects.filter(
+        interaction__operator=b.tenant.operator
+    ),
 }
 
 
@@ -312,6 +324,7 @@ def b(tenant_b) -> TenantB:
         access_failure_log=AccessFailureLog.objects.create(**access),
         **_staffing_of(tenant_b),
     )
+    world.interaction, world.beneficiary = _mediation_of(world)
     world.secrets = [
         world.contract.reference,
         tenant_b.operator.name,
@@ -322,8 +335,38 @@ def b(tenant_b) -> TenantB:
         raw,
         *(m.user.email for m in tenant_b.members.values()),
         *(m.user.last_name for m in tenant_b.members.values()),
+        world.beneficiary.display_name,
+        world.interaction.notes,
     ]
     return world
+
+
+def _mediation_of(world: TenantB) -> tuple[Interaction, Beneficiary]:
+    """A followed beneficiary of tenant B (consent for the whole structure) helped in one interaction."""
+    mediator, shift = world.mediator, world.shift
+    beneficiary = mediation_services.beneficiary_create(
+        actor=mediator.user,
+        mediator=mediator,
+        consent_given=True,
+        display_name="Zéphyrine Zorbeck",
+        birth_year=1950,
+        consent_scope=Beneficiary.ConsentScope.STRUCTURE,
+    )
+    interaction, _created = mediation_services.interaction_record(
+        actor=mediator.user,
+        mediator=mediator,
+        data=mediation_services.InteractionData(
+            kind="individual_accompaniment",
+            site=shift.site,
+            shift=shift,
+            started_at=shift.started_at,
+            duration_minutes=25,
+            themes=["email"],
+            notes="Note-Zorbeck-confidentielle",
+            people=[mediation_services.Person(beneficiary=beneficiary)],
+        ),
+    )
+    return interaction, beneficiary
 
 
 def _staffing_of(tenant: Tenant) -> dict:
