@@ -139,10 +139,12 @@ def presences(rotations, start: date, end: date) -> list[Presence]:
 
 
 def todays_presences_for(mediator: MediatorProfile, day: date | None = None) -> list[Presence]:
+    """The mediator's presences of the day under contracts in force (a draft or closed plan is not due)."""
     day = day or timezone.localdate()
     rotations = Rotation.objects.filter(
         Q(mediator=mediator) | Q(replacements__date=day, replacements__replacement=mediator),
         weekday=day.weekday(),
+        contract__status=Contract.Status.ACTIVE,
     ).distinct()
     return [p for p in presences(rotations, day, day) if p.mediator == mediator]
 

@@ -152,6 +152,14 @@ def test_a_draft_contract_is_not_in_the_schedules(plan_a, tenant_a):
     assert "Aucune permanence prévue" in page
 
 
+def test_the_shift_screen_does_not_announce_a_presence_of_a_closed_contract(plan_a, tenant_a):
+    Contract.objects.filter(pk=plan_a.contract.pk).update(status=Contract.Status.CLOSED)
+    with travel(2026, 3, 2, 8, 0):
+        page = tenant_a.client(Role.MEDIATOR).get(reverse("staffing:shift_home")).content.decode()
+    assert "Prévu aujourd'hui" not in page
+    assert "Aucune présence n'est planifiée pour vous aujourd'hui." in page
+
+
 def test_who_sees_a_sites_schedule(plan_a, tenant_a, tenant_b):
     url = reverse("staffing:site_schedule", args=[plan_a.site.pk])
     client_coordinator = MembershipFactory(operator=plan_a.contract.client, role=Role.COORDINATOR)
