@@ -223,3 +223,6 @@ LOGGING = {
 # Pagination sizes shared by pages and the API.
 TREMPLIN_PAGE_SIZE = 50
 TREMPLIN_API_MAX_LIMIT = 500
+
+# Followed beneficiaries not seen for this many days are made anonymous by `manage.py purge_beneficiaries`.
+TREMPLIN_BENEFICIARY_RETENTION_DAYS = env.int("BENEFICIARY_RETENTION_DAYS", default=3 * 365)
