@@ -133,7 +133,10 @@ def similar_beneficiaries(
 
 
 def beneficiary_history(viewer: Viewer, beneficiary: Beneficiary):
-    """The interactions this person was helped in, among those the viewer reads."""
+    """The interactions this person was helped in, among those the viewer reads; nothing for a person
+    the viewer may not read (a funder, another mediator's privately followed person)."""
+    if not beneficiaries_visible_to(viewer).filter(pk=beneficiary.pk).exists():
+        return Interaction.objects.none()
     return (
         Interaction.objects.visible_to(viewer)
         .alive()

@@ -131,6 +131,7 @@ def _write_details(interaction: Interaction, data: InteractionData) -> None:
     InteractionTheme.objects.bulk_create(
         InteractionTheme(interaction=interaction, theme=code) for code in dict.fromkeys(data.themes)
     )
+    previously_followed = _followed_in(interaction)
     interaction.accompaniments.all().delete()
     year = timezone.localtime(interaction.started_at).year
     rows = []
@@ -145,12 +146,6 @@ def _write_details(interaction: Interaction, data: InteractionData) -> None:
                     gender=beneficiary.gender,
                     social_status=beneficiary.social_status,
                     commune=beneficiary.commune,
-                    is_first_time=not Accompaniment.objects.filter(
-                        beneficiary=beneficiary, interaction__deleted_at__isnull=True
-                    )
-                    .exclude(interaction=interaction)
-                    .filter(interaction__started_at__lt=interaction.started_at)
-                    .exists(),
                 )
             )
             if beneficiary.last_seen_at < interaction.started_at:
@@ -167,6 +162,20 @@ def _write_details(interaction: Interaction, data: InteractionData) -> None:
                 )
             )
     Accompaniment.objects.bulk_create(rows)
+    followed = {person.beneficiary.pk for person in data.people if person.beneficiary is not None}
+    _recompute_first_times_of(previously_followed | followed)
+
+
+def _recompute_first_times_of(beneficiary_ids) -> None:
+    """A visit recorded late, moved, removed, taken back or restored changes which one came first."""
+    for beneficiary in Beneficiary.objects.filter(pk__in=beneficiary_ids):
+        _recompute_first_times(beneficiary)
+
+
+def _followed_in(interaction: Interaction) -> set[int]:
+    return set(
+        interaction.accompaniments.filter(beneficiary__isnull=False).values_list("beneficiary_id", flat=True)
+    )
 
 
 _FIELDS = (
@@ -283,6 +292,7 @@ def interaction_delete(*, actor, interaction: Interaction) -> Interaction:
         return interaction
     interaction.deleted_at = timezone.now()
     interaction.save(update_fields=["deleted_at", "updated_at"])
+    _recompute_first_times_of(_followed_in(interaction))
     journal_record(
         action="mediation.interaction.deleted", actor=actor, operator=interaction.operator, obj=interaction
     )
@@ -295,6 +305,7 @@ def interaction_restore(*, actor, interaction: Interaction) -> Interaction:
         return interaction
     interaction.deleted_at = None
     interaction.save(update_fields=["deleted_at", "updated_at"])
+    _recompute_first_times_of(_followed_in(interaction))
     journal_record(
         action="mediation.interaction.restored", actor=actor, operator=interaction.operator, obj=interaction
     )
@@ -367,12 +378,20 @@ def beneficiary_create(*, actor, mediator, consent_given: bool, **values) -> Ben
 
 @transaction.atomic
 def beneficiary_update(*, actor, beneficiary: Beneficiary, **values) -> Beneficiary:
+    """Change what is kept; a change of what the person agreed to is a new consent, recorded as such."""
     merged = {name: getattr(beneficiary, name) for name in _BENEFICIARY_FIELDS} | values
     _check_beneficiary(merged)
+    consent_changed = any(
+        name in values and values[name] != getattr(beneficiary, name)
+        for name in ("consent_scope", "consent_reminders")
+    )
     for name, value in values.items():
         if name not in _BENEFICIARY_FIELDS:
             raise TypeError(f"Unknown beneficiary field: {name}")
         setattr(beneficiary, name, value)
+    if consent_changed:
+        beneficiary.consent_at = timezone.now()
+        beneficiary.consent_by = actor or beneficiary.consent_by
     beneficiary.display_name = " ".join(beneficiary.display_name.split())
     beneficiary.search_key = normalise_name(beneficiary.display_name)
     beneficiary.save()
@@ -428,9 +447,12 @@ def _recompute_first_times(beneficiary: Beneficiary) -> None:
             "interaction__started_at", "interaction_id"
         )
     )
+    changed = []
     for index, row in enumerate(rows):
-        row.is_first_time = index == 0
-    Accompaniment.objects.bulk_update(rows, ["is_first_time"])
+        if row.is_first_time != (index == 0):
+            row.is_first_time = index == 0
+            changed.append(row)
+    Accompaniment.objects.bulk_update(changed, ["is_first_time"])
 
 
 @transaction.atomic
@@ -470,3 +492,22 @@ def beneficiaries_purge_expired(*, now: datetime | None = None, retention_days: 
         beneficiary_anonymise(actor=None, beneficiary=beneficiary, reason="retention")
         count += 1
     return count
+
+
+# ---------------------------------------------------------------------------------------------
+# Exports
+# ---------------------------------------------------------------------------------------------
+
+
+def interactions_export_journal(
+    *, actor, operator_id: int | None, export_format: str, count: int, filters: dict
+):
+    """Note that a list of interactions left the app: its format, size and filters (codes and ids only)."""
+    from tremplin.accounts.models import Operator
+
+    return journal_record(
+        action="mediation.interactions.exported",
+        actor=actor,
+        operator=Operator.objects.filter(pk=operator_id).first() if operator_id else None,
+        payload={"format": export_format, "count": count, "filters": filters},
+    )

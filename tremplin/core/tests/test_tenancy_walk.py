@@ -106,6 +106,11 @@ URL_KWARGS: dict[str, Callable[[TenantB], dict]] = {
     "staffing:contract_hours": lambda b: {"pk": b.contract.pk},
     "api:get_contract": lambda b: {"id": b.contract.pk},
     "api:end_shift": lambda b: {"client_uuid": b.shift.client_uuid},
+    "api:get_interaction": lambda b: {"id": b.interaction.pk},
+    "api:patch_interaction": lambda b: {"id": b.interaction.pk},
+    "api:put_interaction": lambda b: {"id": b.interaction.pk},
+    "api:delete_interaction": lambda b: {"id": b.interaction.pk},
+    "api:get_beneficiary": lambda b: {"id": b.beneficiary.pk},
     # staffing: contracts, mediators, rotation plan, replacements, schedules
     "staffing:contract_detail": lambda b: {"pk": b.contract.pk},
     "staffing:contract_edit": lambda b: {"pk": b.contract.pk},
@@ -124,6 +129,16 @@ URL_KWARGS: dict[str, Callable[[TenantB], dict]] = {
     "staffing:mediator_schedule_ics": lambda b: {"pk": b.mediator.pk},
     "staffing:site_schedule": lambda b: {"pk": b.tenant.site.pk},
     "staffing:site_schedule_ics": lambda b: {"pk": b.tenant.site.pk},
+    # mediation: the quick-record screen's edit, duplicate, delete and undo
+    "mediation:interaction_edit": lambda b: {"pk": b.interaction.pk},
+    "mediation:interaction_duplicate": lambda b: {"pk": b.interaction.pk},
+    "mediation:interaction_delete": lambda b: {"pk": b.interaction.pk},
+    "mediation:undo": lambda b: {"pk": b.interaction.pk},
+    # mediation: followed beneficiaries
+    "mediation:beneficiary_detail": lambda b: {"pk": b.beneficiary.pk},
+    "mediation:beneficiary_edit": lambda b: {"pk": b.beneficiary.pk},
+    "mediation:beneficiary_merge": lambda b: {"pk": b.beneficiary.pk},
+    "mediation:beneficiary_anonymise": lambda b: {"pk": b.beneficiary.pk},
     # The admin's pages other than a model's object pages (those come from ADMIN_OBJECTS).
     "admin:app_list": lambda b: {"app_label": "accounts"},
     "admin:view_on_site": lambda b: {
@@ -452,7 +467,8 @@ def verdict(endpoint: Endpoint, response, *, signed_in: bool, secrets: list[str]
     status = response.status_code
     if status >= 500:
         return f"server error {status}"
-    shown = response.content.decode(errors="replace") + response.get("Location", "")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    shown = body.decode(errors="replace") + response.get("Location", "")
     leaked = [secret for secret in secrets if secret in shown]
     if leaked:
         return f"shows tenant B's data: {leaked}"

@@ -40,14 +40,21 @@ def at_work(tenant, *, start_shift: bool = True, at: datetime | None = None) -> 
     shift = None
     if start_shift:
         shift = staffing_services.shift_start(
-            actor=mediator.user, mediator=mediator, site=tenant.site, at=at or timezone.now() - timedelta(hours=1)
+            actor=mediator.user,
+            mediator=mediator,
+            site=tenant.site,
+            at=at or timezone.now() - timedelta(hours=1),
         )
     return AtWork(tenant=tenant, mediator=mediator, site=tenant.site, shift=shift)
 
 
-def record(work: AtWork, *, kind="information_orientation", minutes=10, started_at=None, **fields) -> Interaction:
+def record(
+    work: AtWork, *, kind="information_orientation", minutes=10, started_at=None, **fields
+) -> Interaction:
     """One interaction recorded by the mediator through the service, anonymous unless `people` is given."""
-    started_at = started_at or (work.shift.started_at + timedelta(minutes=5) if work.shift else timezone.now())
+    started_at = started_at or (
+        work.shift.started_at + timedelta(minutes=5) if work.shift else timezone.now()
+    )
     data = services.InteractionData(
         kind=kind,
         site=work.site,
