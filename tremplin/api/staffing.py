@@ -11,12 +11,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from tremplin.staffing import selectors, services
 from tremplin.staffing.models import Contract, Weekday
 from tremplin.territory.models import Site
 
 from .auth import TokenAuth
+from .errors import FieldErrors
+from .fields import Moment
 from .pagination import Page, paginate
 
 router = Router(tags=["personnel et permanences"])
@@ -24,6 +27,10 @@ router = Router(tags=["personnel et permanences"])
 
 class ErrorOut(Schema):
     detail: str
+
+
+class FieldErrorsOut(ErrorOut):
+    errors: dict[str, list[str]] = Field(default_factory=dict, description="Par champ, les messages.")
 
 
 class ShiftConflictOut(ErrorOut):
@@ -144,10 +151,15 @@ class ShiftStartIn(Schema):
     rotation_id: int | None = Field(
         None, ge=1, le=MAX_ID, description="La présence planifiée, si la tablette la connaît."
     )
+    started_at: Moment | None = Field(
+        None,
+        description="Heure de début relevée par la tablette (hors ligne) ; maintenant si absente. "
+        "Refusée dans le futur (au-delà de quelques minutes d'écart d'horloge) ou plus de 24 heures avant.",
+    )
 
 
 class ShiftEndIn(Schema):
-    ended_at: datetime | None = Field(
+    ended_at: Moment | None = Field(
         None, description="Heure de fin relevée par la tablette (hors ligne) ; maintenant si absente."
     )
 
@@ -240,7 +252,7 @@ class MediatorTokenAuth(TokenAuth):
         403: ErrorOut,
         404: ErrorOut,
         409: ShiftConflictOut,
-        422: ErrorOut,
+        422: FieldErrorsOut,
     },
     auth=MediatorTokenAuth(),
     summary="Commencer une permanence (idempotent)",
@@ -252,7 +264,7 @@ def start_shift(request, payload: ShiftStartIn):
     profile = request.mediator_profile
     known = selectors.shift_of_mediator(profile, payload.client_uuid)
     if known is not None:
-        return 200, known
+        return Status(200, known)
     site = Site.objects.filter(pk=payload.site_id).first()
     if site is None:
         raise HttpError(404, "Site inconnu.")
@@ -262,23 +274,29 @@ def start_shift(request, payload: ShiftStartIn):
     if payload.rotation_id is not None:
         rotation = _rotation_for_start(profile, site, payload.rotation_id)
     else:
-        presence = selectors.presence_for_start(profile, site=site)
+        presence = selectors.presence_for_start(profile, site=site, now=payload.started_at)
         rotation = presence.rotation if presence else None
     try:
-        shift = services.shift_start(
+        shift = services.shift_start_recorded(
             actor=request.user,
             mediator=profile,
             site=site,
             client_uuid=payload.client_uuid,
             rotation=rotation,
+            started_at=payload.started_at or timezone.now(),
         )
     except services.ShiftError as error:
+        if error.code == "started_at":
+            raise FieldErrors({"started_at": error.messages}, " ".join(error.messages)) from error
         open_shift = selectors.open_shift_of(profile)
-        return 409, {
-            "detail": " ".join(error.messages),
-            "open_shift": open_shift.client_uuid if open_shift else None,
-        }
-    return 201, shift
+        return Status(
+            409,
+            {
+                "detail": " ".join(error.messages),
+                "open_shift": open_shift.client_uuid if open_shift else None,
+            },
+        )
+    return Status(201, shift)
 
 
 def _rotation_for_start(profile, site, rotation_id: int):
@@ -313,7 +331,7 @@ def end_shift(request, client_uuid: str, payload: ShiftEndIn | None = None):
     if shift is None:
         raise HttpError(404, "Permanence introuvable.")
     if not shift.is_open:
-        return 200, shift
+        return Status(200, shift)
     ended_at = _aware(payload.ended_at) if payload else None
     try:
         if ended_at is None:
@@ -322,6 +340,6 @@ def end_shift(request, client_uuid: str, payload: ShiftEndIn | None = None):
             shift = services.shift_end_recorded(actor=request.user, shift=shift, ended_at=ended_at)
     except services.ShiftError as error:
         if ended_at is None and services.shift_is_forgotten(shift):
-            return 409, {"detail": " ".join(error.messages), "open_shift": shift.client_uuid}
+            return Status(409, {"detail": " ".join(error.messages), "open_shift": shift.client_uuid})
         raise HttpError(422, " ".join(error.messages)) from error
-    return 200, shift
+    return Status(200, shift)

@@ -28,6 +28,10 @@ DEFAULT_CLOSING_TIME = time(19, 0)
 UNPLANNED_SHIFT_LENGTH = timedelta(hours=8)
 #: Margin after the planned end before an open shift counts as forgotten.
 FORGOTTEN_END_GRACE = timedelta(hours=1)
+#: How far ahead a tablet's clock may run: a start or an end recorded that much later is taken as now.
+CLOCK_DRIFT = timedelta(minutes=5)
+#: How far back a tablet may date a shift it started offline; older, a coordinator records it.
+OFFLINE_START_LIMIT = timedelta(hours=24)
 
 
 class ShiftError(ValidationError):
@@ -346,6 +350,42 @@ def shift_start(
     return shift
 
 
+def shift_start_recorded(
+    *,
+    actor,
+    mediator: MediatorProfile,
+    site,
+    started_at: datetime,
+    client_uuid: uuid.UUID | None = None,
+    rotation: Rotation | None = None,
+) -> Shift:
+    """Starts a shift at the time a tablet recorded (offline, synchronised later). A time beyond a
+    clock's drift in the future, older than a day, or inside a shift already worked is refused."""
+    known = Shift.objects.filter(client_uuid=client_uuid).exists() if client_uuid else False
+    if not known:
+        now = timezone.now()
+        if started_at > now + CLOCK_DRIFT:
+            raise ShiftError(_("L'heure de début ne peut pas être dans le futur."), code="started_at")
+        if started_at < now - OFFLINE_START_LIMIT:
+            raise ShiftError(
+                _(
+                    "L'heure de début date de plus de 24 heures : demandez à votre coordinateur "
+                    "d'enregistrer cette permanence."
+                ),
+                code="started_at",
+            )
+        if Shift.objects.filter(
+            mediator=mediator, started_at__lte=started_at, ended_at__gt=started_at
+        ).exists():
+            raise ShiftError(
+                _("L'heure de début tombe pendant une permanence déjà enregistrée."), code="started_at"
+            )
+        started_at = min(started_at, now)
+    return shift_start(
+        actor=actor, mediator=mediator, site=site, client_uuid=client_uuid, rotation=rotation, at=started_at
+    )
+
+
 @transaction.atomic
 def shift_end(*, actor, shift: Shift, at: datetime | None = None) -> Shift:
     """Ends a running shift now (one tap). Ending an already ended shift changes nothing (idempotent)."""
@@ -438,7 +478,7 @@ def shift_correct(*, actor, shift: Shift, started_at: datetime, ended_at: dateti
 def shift_end_recorded(*, actor, shift: Shift, ended_at: datetime) -> Shift:
     """Ends a shift at the time a tablet recorded (e.g. offline). Past the planned end and its grace,
     the time is the real end of a forgotten shift, given by the mediator, and is flagged as such."""
-    if ended_at > timezone.now() + timedelta(minutes=5):
+    if ended_at > timezone.now() + CLOCK_DRIFT:
         raise ShiftError(_("L'heure de fin ne peut pas être dans le futur."))
     if shift.is_open and ended_at > shift.expected_end_at:
         return shift_close_forgotten(actor=actor, shift=shift, ended_at=min(ended_at, timezone.now()))

@@ -226,7 +226,7 @@ def test_a_cursor_beyond_any_id_returns_an_empty_page(tenant_a, coordinator_api)
 def test_invalid_parameters_are_a_422_listing_the_errors(tenant_a, coordinator_api, params, field):
     body = assert_json_error(coordinator_api.get(URL, params), 422)
     assert body["detail"] == "Requête invalide."
-    assert [error["loc"][-1] for error in body["errors"]] == [field]
+    assert list(body["errors"]) == [field]
 
 
 @pytest.mark.parametrize("path", ["/api/v1/inconnu", "/api/v1/sites/1", "/api/v1/", "/api/v2/sites"])

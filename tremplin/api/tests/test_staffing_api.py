@@ -173,6 +173,37 @@ def test_a_rotation_can_be_named_when_it_is_the_mediators_today(plan_a, tablet):
     assert right.status_code == 201 and right.json()["rotation_id"] == plan_a.rotation.pk
 
 
+def test_a_start_recorded_offline_keeps_its_time_within_reason(plan_a, tablet):
+    def start(started_at):
+        return post(
+            tablet,
+            START,
+            {"client_uuid": str(uuid.uuid4()), "site_id": plan_a.site.pk, "started_at": started_at},
+        )
+
+    with time_machine.travel(at(2026, 3, 9, 11, 0), tick=False):
+        future = start("2026-03-09T11:30:00+01:00")
+        too_old = start("2026-03-08T10:59:00+01:00")
+        offline = start("2026-03-09T09:05:00")
+    assert assert_error(future, 422)["errors"] == {
+        "started_at": ["L'heure de début ne peut pas être dans le futur."]
+    }
+    assert "plus de 24 heures" in assert_error(too_old, 422)["errors"]["started_at"][0]
+    assert offline.status_code == 201, offline.content
+    assert datetime.fromisoformat(offline.json()["started_at"]) == at(2026, 3, 9, 9, 5)
+    assert offline.json()["rotation_id"] == plan_a.rotation.pk
+    with time_machine.travel(at(2026, 3, 9, 12, 0), tick=False):
+        post(tablet, end_url(offline.json()["client_uuid"]))
+        inside = start("2026-03-09T10:00:00+01:00")
+        drift = start("2026-03-09T12:03:00+01:00")
+    assert assert_error(inside, 422)["errors"] == {
+        "started_at": ["L'heure de début tombe pendant une permanence déjà enregistrée."]
+    }
+    assert drift.status_code == 201
+    assert datetime.fromisoformat(drift.json()["started_at"]) == at(2026, 3, 9, 12, 0)
+    assert Shift.objects.count() == 2
+
+
 # --- Errors -------------------------------------------------------------------------------------
 
 

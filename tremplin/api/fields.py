@@ -1,0 +1,26 @@
+"""Input types shared by the API's routers: what a database or a time zone could not take is refused
+as invalid input (422) before it reaches them."""
+
+from datetime import datetime
+from typing import Annotated
+
+from django.utils import timezone
+from pydantic import AfterValidator
+
+#: PostgreSQL cannot store or compare text holding a NUL character.
+NO_NUL = r"^[^\x00]*$"
+#: Identifiers are 64-bit.
+MAX_ID = 2**63 - 1
+
+
+def _moment(value: datetime) -> datetime:
+    """A time without offset is read in Europe/Paris, as the tablets show it; years out of reason are
+    refused before any time-zone arithmetic can overflow."""
+    if not 2000 <= value.year <= 2100:
+        raise ValueError("La date doit être comprise entre l'an 2000 et l'an 2100.")
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+Moment = Annotated[datetime, AfterValidator(_moment)]
