@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .models import Interaction
+from .models import Interaction, InteractionTheme
 
 #: Rows read from the database at a time (their themes and people are fetched per chunk).
 CHUNK_SIZE = 500
@@ -74,19 +74,22 @@ def _mediator_name(interaction: Interaction) -> str:
     return user.get_full_name() or user.email
 
 
+def _labels(field_name: str, model=Interaction) -> dict[str, str]:
+    """Code → French label, translated once per export (a display method per cell is slow)."""
+    return {code: str(label) for code, label in model._meta.get_field(field_name).flatchoices}
+
+
 def _code_and_label(header_code: str, header_label: str, name: str, *, width: int = 24) -> list[Column]:
+    labels = _labels(name)
     return [
         Column(header_code, lambda i: getattr(i, name)),
-        Column(
-            header_label,
-            lambda i: getattr(i, f"get_{name}_display")() if getattr(i, name) else "",
-            width=width,
-        ),
+        Column(header_label, lambda i: labels.get(getattr(i, name), ""), width=width),
     ]
 
 
 def columns() -> list[Column]:
     """The columns, in French, built in the active language at the time of the export."""
+    theme_labels = _labels("theme", InteractionTheme)
     return [
         Column(_("Identifiant"), lambda i: i.pk, width=10),
         Column(_("Date"), lambda i: _local(i).date(), width=12),
@@ -100,7 +103,7 @@ def columns() -> list[Column]:
         Column(_("Thématiques (codes)"), lambda i: ", ".join(row.theme for row in i.themes.all()), width=30),
         Column(
             _("Thématiques"),
-            lambda i: ", ".join(str(row.get_theme_display()) for row in i.themes.all()),
+            lambda i: ", ".join(theme_labels.get(row.theme, row.theme) for row in i.themes.all()),
             width=30,
         ),
         Column(_("Durée (minutes)"), lambda i: i.duration_minutes, width=10),
@@ -176,15 +179,21 @@ TIME_FORMAT = "HH:MM"
 
 
 def _xlsx_cell(sheet, column: Column, interaction: Interaction):
+    """A plain value where openpyxl writes it as is (fast); a cell object only where a value needs a
+    format (dates, times) or must be kept as text (a text starting with "=" would become a formula)."""
     value = column.value(interaction)
     if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_XML.sub("", value))
-        cell.data_type = "s"  # a text starting with "=" stays text
+        value = ILLEGAL_XML.sub("", value)
+        if not value.startswith("="):
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
         return cell
-    cell = WriteOnlyCell(sheet, value=value)
     if hasattr(value, "strftime"):
+        cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = TIME_FORMAT if hasattr(value, "hour") else DATE_FORMAT
-    return cell
+        return cell
+    return value
 
 
 def xlsx_file(interactions):
