@@ -28,6 +28,8 @@ PAGES = [
     ("financeur-national@demo.tremplin.test", "/", "financeur-accueil.png"),
     ("mediateur@demo.tremplin.test", "/", "mediateur-accueil.png"),
     ("coordinateur@demo.tremplin.test", "/sites/?commune=Nanterre&has_mediation=1", "sites-nanterre.png"),
+    ("mediateur@demo.tremplin.test", "/interactions/nouvelle/", "mediateur-enregistrer.png"),
+    ("coordinateur@demo.tremplin.test", "/interactions/", "coordinateur-interactions.png"),
 ]
 
 
@@ -44,30 +46,42 @@ def main(base_url: str) -> None:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        contexts = {}
         for email, path, name in PAGES:
-            context = browser.new_context(
-                base_url=base_url,
-                viewport={"width": 1280, "height": 900},
-                locale="fr-FR",
-                timezone_id="Europe/Paris",
-            )
-            page = context.new_page()
-            page.goto("/connexion/")
-            page.get_by_label("Adresse e-mail").fill(email)
-            page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-            page.get_by_role("button", name="Se connecter").click()
-            page.wait_for_load_state()
-            if "double-authentification" in page.url:
-                code = next(c.code for c in demo_codes() if c.email == email)
-                page.get_by_label("Code à 6 chiffres").fill(code)
-                page.get_by_role("button", name="Valider").click()
-                page.wait_for_load_state()
+            if email not in contexts:
+                # One sign-in per account: a TOTP code is accepted once, a second sign-in would wait.
+                contexts[email] = _signed_in(browser, base_url, email, DEMO_PASSWORD, demo_codes)
+            page = contexts[email].new_page()
             page.goto(path)
             page.wait_for_load_state("networkidle")
             page.screenshot(path=SHOTS / name)
             print(f"{name}: {page.url}")
+            page.close()
+        for context in contexts.values():
             context.close()
         browser.close()
+
+
+def _signed_in(browser, base_url, email, password, demo_codes):
+    context = browser.new_context(
+        base_url=base_url,
+        viewport={"width": 1280, "height": 900},
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+    )
+    page = context.new_page()
+    page.goto("/connexion/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    if "double-authentification" in page.url:
+        code = next(c.code for c in demo_codes() if c.email == email)
+        page.get_by_label("Code à 6 chiffres").fill(code)
+        page.get_by_role("button", name="Valider").click()
+        page.wait_for_load_state()
+    page.close()
+    return context
 
 
 if __name__ == "__main__":

@@ -79,7 +79,9 @@ class CommuneField(forms.CharField):
                     _("Aucune commune n'a le code INSEE %(code)s.") % {"code": code}, code="unknown"
                 )
             return commune
-        communes = list(Commune.objects.filter(name__iexact=text).select_related("departement")[:6])
+        communes = list(
+            Commune.objects.filter(name__iexact=text).select_related("departement").order_by("code")[:6]
+        )
         if len(communes) == 1:
             return communes[0]
         if communes:
