@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tremplin.territory",
     "tremplin.staffing",
     "tremplin.mediation",
+    "tremplin.flow",
     "tremplin.api",
     "tremplin.demo",
 ]

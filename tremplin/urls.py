@@ -19,5 +19,6 @@ urlpatterns = [
     path("sites/", include("tremplin.territory.urls")),
     path("", include("tremplin.staffing.urls")),
     path("", include("tremplin.mediation.urls")),
+    path("", include("tremplin.flow.urls")),
     path("", include("tremplin.core.urls")),
 ]

@@ -8,6 +8,7 @@ NAVIGATION = {
     Role.MEDIATOR: [
         (_("Accueil"), "core:home"),
         (_("Enregistrer"), "mediation:record"),
+        (_("File d'attente"), "flow:queue_home"),
         (_("Mes interactions"), "mediation:interaction_list"),
         (_("Bénéficiaires"), "mediation:beneficiary_list"),
         (_("Ma permanence"), "staffing:shift_home"),

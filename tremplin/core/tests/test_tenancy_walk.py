@@ -37,6 +37,8 @@ from tremplin.accounts.tests.factories import UserFactory
 from tremplin.core.models import JournalEntry
 from tremplin.core.roles import Role
 from tremplin.core.tenancy import ScopedQuerySet
+from tremplin.flow import services as flow_services
+from tremplin.flow.models import Board, SiteReason, TicketCounter, Visit, VisitEvent, VisitReason
 from tremplin.mediation import services as mediation_services
 from tremplin.mediation.models import Accompaniment, Beneficiary, Interaction, InteractionTheme
 from tremplin.staffing import services as staffing_services
@@ -78,6 +80,7 @@ class TenantB:
     shift_correction: ShiftCorrection | None = None
     interaction: Interaction | None = None
     beneficiary: Beneficiary | None = None
+    visit: Visit | None = None
     secrets: list[str] = field(default_factory=list)
 
     @property
@@ -208,6 +211,11 @@ _TENANT_B_UNSCOPED_ROWS: dict[str, Callable[[TenantB], object]] = {
     "mediation.accompaniment": lambda b: Accompaniment.objects.filter(
         interaction__operator=b.tenant.operator
     ),
+    "flow.sitereason": lambda b: SiteReason.objects.filter(site=b.tenant.site),
+    "flow.board": lambda b: Board.objects.filter(site=b.tenant.site),
+    "flow.ticketcounter": lambda b: TicketCounter.objects.filter(site=b.tenant.site),
+    "flow.visitreason": lambda b: VisitReason.objects.filter(visit__operator=b.tenant.operator),
+    "flow.visitevent": lambda b: VisitEvent.objects.filter(visit__operator=b.tenant.operator),
 }
 
 
@@ -340,6 +348,7 @@ def b(tenant_b) -> TenantB:
         **_staffing_of(tenant_b),
     )
     world.interaction, world.beneficiary = _mediation_of(world)
+    world.visit = _flow_of(world)
     world.secrets = [
         world.contract.reference,
         tenant_b.operator.name,
@@ -352,8 +361,23 @@ def b(tenant_b) -> TenantB:
         *(m.user.last_name for m in tenant_b.members.values()),
         world.beneficiary.display_name,
         world.interaction.notes,
+        world.visit.first_name,
+        world.tenant.site.flow_board.secret,
     ]
     return world
+
+
+def _flow_of(world: TenantB) -> Visit:
+    """A visit in tenant B's queue, called by a first name only tenant B knows, and its public board."""
+    flow_services.board_rotate(actor=None, site=world.tenant.site)
+    visit, _created = flow_services.visit_create(
+        actor=None,
+        operator=world.tenant.operator,
+        site=world.tenant.site,
+        reasons=["banking"],
+        first_name="Zorbeckine",
+    )
+    return visit
 
 
 def _mediation_of(world: TenantB) -> tuple[Interaction, Beneficiary]:

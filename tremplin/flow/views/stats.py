@@ -1,0 +1,7 @@
+"""Placeholder: being written."""
+
+from django.http import Http404
+
+
+def site_stats(request, **kwargs):
+    raise Http404
