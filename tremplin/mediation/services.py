@@ -126,13 +126,17 @@ def _check(mediator, data: InteractionData, *, now: datetime) -> None:
         raise InteractionError(errors)
 
 
-def _write_details(interaction: Interaction, data: InteractionData) -> None:
-    interaction.themes.all().delete()
+def _write_details(interaction: Interaction, data: InteractionData, *, is_new: bool = False) -> None:
+    """Themes and people of a record, rewritten from `data` (a new record has none to clear)."""
+    if not is_new:
+        interaction.themes.all().delete()
     InteractionTheme.objects.bulk_create(
         InteractionTheme(interaction=interaction, theme=code) for code in dict.fromkeys(data.themes)
     )
-    previously_followed = _followed_in(interaction)
-    interaction.accompaniments.all().delete()
+    previously_followed = set()
+    if not is_new:
+        previously_followed = _followed_in(interaction)
+        interaction.accompaniments.all().delete()
     year = timezone.localtime(interaction.started_at).year
     rows = []
     for person in data.people:
@@ -163,7 +167,8 @@ def _write_details(interaction: Interaction, data: InteractionData) -> None:
             )
     Accompaniment.objects.bulk_create(rows)
     followed = {person.beneficiary.pk for person in data.people if person.beneficiary is not None}
-    _recompute_first_times_of(previously_followed | followed)
+    if previously_followed | followed:
+        _recompute_first_times_of(previously_followed | followed)
 
 
 def _recompute_first_times_of(beneficiary_ids) -> None:
@@ -218,7 +223,7 @@ def interaction_record(
                 time_category=data.time_category or DEFAULT_TIME_CATEGORY[data.kind],
                 **{name: getattr(data, name) for name in _FIELDS},
             )
-            _write_details(interaction, data)
+            _write_details(interaction, data, is_new=True)
             journal_record(
                 action="mediation.interaction.recorded",
                 actor=actor,
