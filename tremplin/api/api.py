@@ -4,6 +4,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .auth import TokenAuth
 from .errors import FieldErrors, french_errors
+from .flow import router as flow_router
 from .mediation import router as mediation_router
 from .staffing import router as staffing_router
 from .territory import router as territory_router
@@ -46,6 +47,7 @@ api = TremplinAPI(
 api.add_router("/", territory_router)
 api.add_router("/", staffing_router)
 api.add_router("/", mediation_router)
+api.add_router("/", flow_router)
 
 
 @api.exception_handler(ValidationError)

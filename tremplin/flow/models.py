@@ -149,6 +149,12 @@ class Visit(TimeStampedModel):
     closed_at = models.DateTimeField(_("terminé à"), null=True, blank=True)
     route = models.CharField(_("orientation"), max_length=20, choices=Route.choices, blank=True)
     prequalified = models.BooleanField(_("pré-qualifié dans la file"), default=True)
+    estimated_wait_minutes = models.PositiveIntegerField(
+        _("attente estimée à l'arrivée (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Gardée pour mesurer l'erreur de l'estimation dans les statistiques."),
+    )
     tension = models.BooleanField(_("tension signalée"), default=False)
     called_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -95,3 +95,25 @@ def waited_minutes(visit: Visit, *, now: datetime | None = None) -> int:
     """How long the visit has waited so far (until called, served, or closed)."""
     end = visit.called_at or visit.served_at or visit.closed_at or now or timezone.now()
     return max(0, int((end - visit.arrived_at).total_seconds() // 60))
+
+
+def queue_sites_for(viewer: Viewer):
+    """Sites whose queue the viewer runs: a mediator's recording sites; for a coordinator or an
+    administrator, the sites of their operator's contracts. Nobody else (funders read statistics)."""
+    from tremplin.mediation import selectors as mediation_selectors
+    from tremplin.staffing.models import ContractSite
+    from tremplin.territory.models import Site
+
+    if viewer.is_(Role.MEDIATOR):
+        profile = mediation_selectors.mediator_profile_for(viewer)
+        if profile is None:
+            return Site.objects.none()
+        return mediation_selectors.recording_sites_for(profile)
+    if viewer.is_(Role.COORDINATOR, Role.ADMIN):
+        contract_sites = ContractSite.objects.filter(contract__operator_id=viewer.operator_id)
+        return (
+            Site.objects.filter(pk__in=contract_sites.values("site_id"))
+            .select_related("commune")
+            .order_by("name")
+        )
+    return Site.objects.none()

@@ -116,6 +116,7 @@ def visit_create(
     if errors:
         raise FlowError(errors)
     at = at or timezone.now()
+    estimate = _estimated_wait(site, reasons, at)
     try:
         with transaction.atomic():
             visit = Visit.objects.create(
@@ -130,6 +131,7 @@ def visit_create(
                 state=State.WAITING,
                 state_since=at,
                 prequalified=prequalified,
+                estimated_wait_minutes=estimate,
             )
             VisitReason.objects.bulk_create(VisitReason(visit=visit, reason=reason) for reason in reasons)
             _event(visit, State.WAITING, at, actor)
@@ -146,6 +148,14 @@ def visit_create(
             raise
         return known, False
     return visit, True
+
+
+def _estimated_wait(site, reasons: list[str], at: datetime) -> int | None:
+    """The wait announced on arrival (the longest of the visit's reasons), kept to measure its error."""
+    from .selectors import estimated_waits
+
+    minutes = [wait.minutes for wait in estimated_waits(site, now=at) if wait.reason in reasons]
+    return max(minutes, default=None)
 
 
 def _locked(visit: Visit) -> Visit:
@@ -194,11 +204,16 @@ def visit_call(*, actor, visit: Visit, at: datetime | None = None) -> Visit:
 
 
 @transaction.atomic
-def visit_call_next(*, actor, site, reason: str | None = None, at: datetime | None = None) -> Visit | None:
-    """Calls the longest-waiting visit (for `reason` when given); None when nobody waits.
+def visit_call_next(
+    *, actor, site, reason: str | None = None, at: datetime | None = None, operator=None
+) -> Visit | None:
+    """Calls the longest-waiting visit (for `reason` when given, of `operator`'s queue when given);
+    None when nobody waits.
 
     The row is taken with SKIP LOCKED, so two mediators calling at once get two different people."""
     waiting = Visit.objects.filter(site=site, state=State.WAITING).order_by("arrived_at", "id")
+    if operator is not None:
+        waiting = waiting.filter(operator=operator)
     if reason:
         waiting = waiting.filter(reasons__reason=reason)
     visit = waiting.select_for_update(skip_locked=True, of=("self",)).first()
@@ -268,6 +283,12 @@ def visit_link_interaction(*, actor, visit: Visit, interaction) -> Visit:
     visit.interaction = interaction
     visit.save(update_fields=["interaction", "updated_at"])
     return visit
+
+
+def board_ensure(*, site) -> Board:
+    """The site's public screen, created with its secret URL the first time an admin looks for it."""
+    board, _created = Board.objects.get_or_create(site=site)
+    return board
 
 
 @transaction.atomic

@@ -124,6 +124,7 @@ class InteractionForm(forms.Form):
     started_at = forms.DateTimeField(
         widget=forms.HiddenInput, required=False, error_messages={"invalid": STALE}
     )
+    visit = forms.IntegerField(widget=forms.HiddenInput, required=False)
     site = forms.ModelChoiceField(
         label=_("Site"),
         queryset=Site.objects.none(),

@@ -114,6 +114,10 @@ URL_KWARGS: dict[str, Callable[[TenantB], dict]] = {
     "api:put_interaction": lambda b: {"id": b.interaction.pk},
     "api:delete_interaction": lambda b: {"id": b.interaction.pk},
     "api:get_beneficiary": lambda b: {"id": b.beneficiary.pk},
+    "api:create_visit": lambda b: {"site_id": b.tenant.site.pk},
+    "api:call_next": lambda b: {"site_id": b.tenant.site.pk},
+    "api:get_queue": lambda b: {"site_id": b.tenant.site.pk},
+    "api:transition_visit": lambda b: {"id": b.visit.pk},
     # staffing: contracts, mediators, rotation plan, replacements, schedules
     "staffing:contract_detail": lambda b: {"pk": b.contract.pk},
     "staffing:contract_edit": lambda b: {"pk": b.contract.pk},
@@ -142,6 +146,16 @@ URL_KWARGS: dict[str, Callable[[TenantB], dict]] = {
     "mediation:beneficiary_edit": lambda b: {"pk": b.beneficiary.pk},
     "mediation:beneficiary_merge": lambda b: {"pk": b.beneficiary.pk},
     "mediation:beneficiary_anonymise": lambda b: {"pk": b.beneficiary.pk},
+    # flow: the mediator's queue screen and its actions
+    "flow:queue": lambda b: {"site_pk": b.tenant.site.pk},
+    "flow:visit_add": lambda b: {"site_pk": b.tenant.site.pk},
+    "flow:call_next": lambda b: {"site_pk": b.tenant.site.pk},
+    "flow:reasons_edit": lambda b: {"site_pk": b.tenant.site.pk},
+    "flow:visit_action": lambda b: {"pk": b.visit.pk, "action": "appeler"},
+    # flow: the public board, its settings, the site's statistics
+    "flow:board": lambda b: {"secret": "pas-le-bon-secret"},
+    "flow:board_admin": lambda b: {"site_pk": b.tenant.site.pk},
+    "flow:site_stats": lambda b: {"site_pk": b.tenant.site.pk},
     # The admin's pages other than a model's object pages (those come from ADMIN_OBJECTS).
     "admin:app_list": lambda b: {"app_label": "accounts"},
     "admin:view_on_site": lambda b: {
@@ -192,6 +206,7 @@ PUBLIC = {
     "core:healthz": "the health check of the load balancer",
     "api:openapi-json": "the API's OpenAPI description",
     "api:openapi-view": "the API's documentation page",
+    "flow:board": "the public queue screen: 404 without its secret",
 }
 
 # Rows tenant B owns that no ScopedQuerySet reaches; the walk checks that none of them changes.

@@ -24,7 +24,7 @@ from tremplin.staffing.selectors import format_clock, format_minutes
 
 from .. import selectors, services
 from ..forms import InteractionForm, elapsed_seconds
-from ..vocabularies import ACTION_KIND_SHORT, Theme
+from ..vocabularies import ACTION_KIND_SHORT, ActionKind, Domain, Theme
 
 #: The record just saved, shown once on the next drawing of the screen with its « Annuler » button.
 LAST_RECORD = "mediation.last_record"
@@ -86,7 +86,9 @@ def _already_removed(request, pk: int) -> bool:
     return pk in request.session.get(REMOVED, [])
 
 
-def _record_form(request, profile, context, data=None, *, initial=None, now=None) -> InteractionForm:
+def _record_form(
+    request, profile, context, data=None, *, initial=None, now=None, extra_themes=()
+) -> InteractionForm:
     return InteractionForm(
         data,
         initial=initial,
@@ -94,9 +96,51 @@ def _record_form(request, profile, context, data=None, *, initial=None, now=None
         beneficiaries=selectors.beneficiaries_visible_to(request.viewer),
         timer=True,
         default_site=context.site,
-        quick_themes=selectors.top_themes_at(context.site),
+        quick_themes=list(dict.fromkeys([*extra_themes, *selectors.top_themes_at(context.site)])),
         now=now,
     )
+
+
+def _serving_visit(request, pk):
+    """The queue's visit being served that this record is for (`?visite=` from the queue screen)."""
+    from tremplin.flow import selectors as flow_selectors
+    from tremplin.flow.models import State
+
+    if not str(pk or "").isdigit():
+        return None
+    return flow_selectors.visits_visible_to(request.viewer).filter(pk=pk, state=State.SERVING).first()
+
+
+def _visit_prefill(request) -> tuple[dict, list[str]]:
+    """Initial values from the queue's « Servir »: `kind`, `domain`, `themes` (comma list), `visite`."""
+    initial, themes = {}, []
+    if request.GET.get("kind") in ActionKind.values:
+        initial["kind"] = request.GET["kind"]
+    if request.GET.get("domain") in Domain.values:
+        initial["domain"] = request.GET["domain"]
+    themes = [code for code in request.GET.get("themes", "").split(",") if code in Theme.values]
+    if themes:
+        initial["themes"] = themes
+    visit = _serving_visit(request, request.GET.get("visite"))
+    if visit is not None:
+        initial["visit"] = visit.pk
+    return initial, themes
+
+
+def _close_visit(request, visit_pk, interaction):
+    """Links the recorded interaction to the visit served and ends the visit with the mediator."""
+    from tremplin.flow import services as flow_services
+    from tremplin.flow.models import Route
+
+    visit = _serving_visit(request, visit_pk)
+    if visit is None:
+        return None
+    try:
+        flow_services.visit_link_interaction(actor=request.user, visit=visit, interaction=interaction)
+        return flow_services.visit_close(actor=request.user, visit=visit, route=Route.MEDIATOR)
+    except flow_services.FlowError as error:
+        messages.warning(request, " ".join(error.messages))
+        return None
 
 
 def _fresh_initial(now) -> dict:
@@ -142,7 +186,9 @@ def record(request):
     context = selectors.recording_context(profile)
     now = timezone.now()
     if request.method == "POST":
-        form = _record_form(request, profile, context, request.POST, now=now)
+        visit = _serving_visit(request, request.POST.get("visit"))
+        extra = request.POST.getlist("themes") if visit else ()
+        form = _record_form(request, profile, context, request.POST, now=now, extra_themes=extra)
         if form.is_valid():
             site = form.cleaned_data["site"]
             shift = context.shift if context.shift is not None and context.shift.site_id == site.pk else None
@@ -167,6 +213,14 @@ def record(request):
                         ),
                     )
                 else:
+                    closed = _close_visit(request, form.cleaned_data.get("visit"), interaction)
+                    if closed is not None:
+                        messages.success(
+                            request,
+                            _("Interaction enregistrée, visite %(ticket)s terminée : %(what)s.")
+                            % {"ticket": f"{closed.ticket:03d}", "what": summary(interaction)},
+                        )
+                        return redirect("flow:queue", site_pk=closed.site_id)
                     request.session[LAST_RECORD] = interaction.pk
                 return redirect("mediation:record")
         if form.is_stale:
@@ -174,13 +228,17 @@ def record(request):
             _refresh(
                 form, {name: fresh[name] for name in ("client_uuid", "started_at") if name in form.errors}
             )
-        return _render_record(request, profile, context, form, now=now)
-    initial = _fresh_initial(now)
+        return _render_record(request, profile, context, form, now=now, visit=visit)
+    prefill, extra = _visit_prefill(request)
+    initial = _fresh_initial(now) | prefill
     beneficiary = _linked_beneficiary(request)
     if beneficiary is not None:
         initial["beneficiary"] = beneficiary.pk
-    form = _record_form(request, profile, context, initial=initial, now=now)
-    return _render_record(request, profile, context, form, now=now, details_open=beneficiary is not None)
+    form = _record_form(request, profile, context, initial=initial, now=now, extra_themes=extra)
+    visit = _serving_visit(request, prefill.get("visit"))
+    return _render_record(
+        request, profile, context, form, now=now, details_open=beneficiary is not None, visit=visit
+    )
 
 
 def _linked_beneficiary(request):
@@ -202,7 +260,9 @@ def _page_start(form):
         return None
 
 
-def _render_record(request, profile, context, form, *, now, duplicate_of=None, details_open=False):
+def _render_record(
+    request, profile, context, form, *, now, duplicate_of=None, details_open=False, visit=None
+):
     started_at = _page_start(form)
     elapsed = elapsed_seconds(started_at, now) if started_at else 0
     last = None
@@ -230,6 +290,7 @@ def _render_record(request, profile, context, form, *, now, duplicate_of=None, d
             "duplicate_of": duplicate_of,
             "details_open": details_open or form.details_have_errors,
             "now": now,
+            "visit": visit,
         },
     )
 
