@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run test e2e lint format setup db demo demo-codes system-deps clean
+.PHONY: run test e2e lint format setup db demo demo-codes system-deps pdf-deps clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -16,14 +16,22 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## Debian packages the tests need (Chromium for end-to-end tests); installed only when missing.
-## Without root, the end-to-end tests are skipped (with the reason) until chromium is installed.
+## Debian packages, installed only when missing: Pango for WeasyPrint's PDF reports (the app needs it),
+## Chromium for the end-to-end tests. Without root, say what is missing: the e2e tests are then skipped.
 CHROMIUM := /usr/bin/chromium
-system-deps:
+APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+pdf-deps:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installation de pango (paquet Debian) pour les PDF..."; \
+	    $(APT_INSTALL) libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	  else echo "Pango manque : les PDF ne pourront pas être produits (sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0)." >&2; fi; }
+
+system-deps: pdf-deps
 	@test -x $(CHROMIUM) || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installation de chromium (paquet Debian) pour les tests de bout en bout..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    $(APT_INSTALL) chromium >/dev/null; \
 	    test -x $(CHROMIUM); \
 	  else echo "Chromium manque : les tests de bout en bout seront ignorés (sudo apt-get install chromium)." >&2; fi; }
 
@@ -39,7 +47,10 @@ demo: db
 demo-codes: $(STAMP)
 	@$(BIN)/python manage.py demo_codes
 
-run: demo
+## The web server, and beside it the worker that runs background tasks (reminders, large exports).
+run: demo pdf-deps
+	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
 
 test: $(STAMP) system-deps

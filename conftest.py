@@ -20,6 +20,12 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """Background tasks run at once in the test's thread (a test may put the database backend back)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _reset_axes(db):
     from axes.models import AccessAttempt
 

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "tremplin.core",
     "tremplin.accounts",
     "tremplin.territory",
@@ -219,6 +221,18 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
     },
+}
+
+# Background work (reminders, large exports): the database backend, run by `manage.py db_worker`.
+# TASKS_BACKEND=immediate runs each task at once in the caller (the tests do so).
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[env.str("TASKS_BACKEND", default="database")],
+        "QUEUES": ["default"],
+    }
 }
 
 # Pagination sizes shared by pages and the API.

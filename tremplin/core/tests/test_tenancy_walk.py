@@ -28,6 +28,7 @@ from django.urls.resolvers import RegexPattern
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
 from conftest import Tenant, verified_client
 from tremplin.accounts.models import ApiToken, Membership, User
@@ -81,6 +82,7 @@ class TenantB:
     interaction: Interaction | None = None
     beneficiary: Beneficiary | None = None
     visit: Visit | None = None
+    task_result: DBTaskResult | None = None
     secrets: list[str] = field(default_factory=list)
 
     @property
@@ -193,6 +195,7 @@ ADMIN_OBJECTS: dict[str, Callable[[TenantB], object]] = {
     "staffing.shiftcorrection": lambda b: b.shift_correction,
     "mediation.interaction": lambda b: b.interaction,
     "mediation.beneficiary": lambda b: b.beneficiary,
+    "django_tasks_database.dbtaskresult": lambda b: b.task_result,
 }
 
 #: Pages anyone may open without signing in. None may show an operator's data (the walk checks it).
@@ -364,6 +367,12 @@ def b(tenant_b) -> TenantB:
     )
     world.interaction, world.beneficiary = _mediation_of(world)
     world.visit = _flow_of(world)
+    world.task_result = DBTaskResult.objects.create(
+        task_path="tremplin.core.tests.zorbeck_task",
+        args_kwargs={"args": [], "kwargs": {"operator": tenant_b.operator.pk}},
+        backend_name="default",
+        run_after=datetime(2030, 1, 1, tzinfo=ZoneInfo("UTC")),
+    )
     world.secrets = [
         world.contract.reference,
         tenant_b.operator.name,
