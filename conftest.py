@@ -26,6 +26,15 @@ def _immediate_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _sms_outbox(settings):
+    """SMS are kept in `tremplin.core.sms.outbox`, like e-mails in `mail.outbox`, emptied for each test."""
+    from tremplin.core import sms
+
+    settings.SMS_BACKEND = "tremplin.core.sms.backends.locmem.SmsBackend"
+    sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reset_axes(db):
     from axes.models import AccessAttempt
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tremplin.staffing",
     "tremplin.mediation",
     "tremplin.flow",
+    "tremplin.workshops",
     "tremplin.api",
     "tremplin.demo",
 ]
@@ -241,3 +242,28 @@ TREMPLIN_API_MAX_LIMIT = 500
 
 # Followed beneficiaries not seen for this many days are made anonymous by `manage.py purge_beneficiaries`.
 TREMPLIN_BENEFICIARY_RETENTION_DAYS = env.int("BENEFICIARY_RETENTION_DAYS", default=3 * 365)
+
+# Workshops: the seat offered to the next person of a waiting list is held this long (never past the
+# session's start); reminders go out the day before at this local time; registrants' names and contacts
+# are erased this many days after their session (`manage.py workshops_sweep`).
+TREMPLIN_WORKSHOP_HOLD_HOURS = env.int("WORKSHOP_HOLD_HOURS", default=24)
+TREMPLIN_WORKSHOP_REMINDER_TIME = env.str("WORKSHOP_REMINDER_TIME", default="10:00")
+TREMPLIN_WORKSHOP_RETENTION_DAYS = env.int("WORKSHOP_RETENTION_DAYS", default=30)
+#: Public bookings one address may make per hour on the public agenda (against abuse of the SMS).
+TREMPLIN_WORKSHOP_PUBLIC_BOOKINGS_PER_HOUR = env.int("WORKSHOP_PUBLIC_BOOKINGS_PER_HOUR", default=10)
+#: The address of the site as the public reaches it: links in e-mails and SMS sent by background tasks.
+TREMPLIN_PUBLIC_URL = env.str("PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# SMS, pluggable like Django's e-mail backends: "console" (printed), "file" (one file per message in
+# SMS_FILE_PATH), "locmem" (kept in memory, for tests) or "brevo" (Brevo's transactional SMS API).
+SMS_BACKEND = {
+    "console": "tremplin.core.sms.backends.console.SmsBackend",
+    "file": "tremplin.core.sms.backends.filebased.SmsBackend",
+    "locmem": "tremplin.core.sms.backends.locmem.SmsBackend",
+    "brevo": "tremplin.core.sms.backends.brevo.SmsBackend",
+}.get(env.str("SMS_BACKEND", default="console"), env.str("SMS_BACKEND", default="console"))
+SMS_SENDER = env.str("SMS_SENDER", default="Tremplin")
+SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=VAR_DIR / "sms")
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10.0)
+BREVO_API_KEY = env.str("BREVO_API_KEY", default="")
+BREVO_API_URL = env.str("BREVO_API_URL", default="https://api.brevo.com").rstrip("/")

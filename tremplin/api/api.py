@@ -8,6 +8,7 @@ from .flow import router as flow_router
 from .mediation import router as mediation_router
 from .staffing import router as staffing_router
 from .territory import router as territory_router
+from .workshops import router as workshops_router
 
 
 class FrenchValidationError(ValidationError):
@@ -48,6 +49,7 @@ api.add_router("/", territory_router)
 api.add_router("/", staffing_router)
 api.add_router("/", mediation_router)
 api.add_router("/", flow_router)
+api.add_router("/", workshops_router)
 
 
 @api.exception_handler(ValidationError)
