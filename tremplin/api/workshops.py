@@ -164,6 +164,11 @@ class CatalogueFilters(Schema):
     limit: int = LIMIT
 
 
+class PageFilters(Schema):
+    cursor: str | None = None
+    limit: int = LIMIT
+
+
 class RegistrationIn(StrictSchema):
     client_uuid: UUID = Field(description="Généré par la tablette : le renvoyer ne crée pas de doublon.")
     beneficiary_id: int | None = Field(
@@ -407,11 +412,11 @@ def get_session(request, session_id: int):
     auth=MEMBER,
     summary="Les inscriptions d'une séance",
 )
-def list_registrations(request, session_id: int, cursor: str | None = None, limit: int = LIMIT):
+def list_registrations(request, session_id: int, filters: Query[PageFilters]):
     registrations = selectors.registrations_visible_to(request.viewer).filter(
         session=request.workshop_session
     )
-    items, next_cursor = paginate(registrations, cursor=cursor, limit=limit)
+    items, next_cursor = paginate(registrations, cursor=filters.cursor, limit=filters.limit)
     return {"items": [_registration_out(item) for item in items], "next_cursor": next_cursor}
 
 

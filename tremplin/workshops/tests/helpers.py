@@ -9,7 +9,9 @@ from tremplin.workshops import services
 from tremplin.workshops.models import Registration
 
 
-def catalogue_entry(work, title="Créer son adresse e-mail", *, themes=("email",), max_participants=12, **values):
+def catalogue_entry(
+    work, title="Créer son adresse e-mail", *, themes=("email",), max_participants=12, **values
+):
     values.setdefault("description", "Créer son adresse e-mail et envoyer son premier message.")
     values.setdefault("level", "debutant")
     values.setdefault("duration_minutes", 90)

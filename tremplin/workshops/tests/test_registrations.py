@@ -230,7 +230,9 @@ def test_a_booking_releases_expired_holds_first_without_waiting_for_the_worker(s
     assert later.status == Status.WAITLISTED
 
 
-def test_the_hold_is_released_by_the_deferred_task_at_its_end(session, settings, django_capture_on_commit_callbacks):
+def test_the_hold_is_released_by_the_deferred_task_at_its_end(
+    session, settings, django_capture_on_commit_callbacks
+):
     """With a backend that defers (the database one), a task is queued for the end of the hold."""
     from django_tasks import default_task_backend
 
