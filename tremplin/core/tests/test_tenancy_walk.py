@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -56,6 +57,15 @@ from tremplin.staffing.models import (
 )
 from tremplin.staffing.tests.factories import ContractFactory, ContractSiteFactory, RotationFactory
 from tremplin.territory.models import Commune, Departement, Region, Site
+from tremplin.workshops import services as workshops_services
+from tremplin.workshops.links import registration_token
+from tremplin.workshops.models import (
+    ExtraParticipants,
+    PathwayStep,
+    Registration,
+    RegistrationMessage,
+    WorkshopTheme,
+)
 
 ROLES = [Role.ADMIN, Role.COORDINATOR, Role.MEDIATOR, Role.FUNDER]
 
@@ -82,6 +92,7 @@ class TenantB:
     interaction: Interaction | None = None
     beneficiary: Beneficiary | None = None
     visit: Visit | None = None
+    workshop_rows: dict = field(default_factory=dict)
     task_result: DBTaskResult | None = None
     secrets: list[str] = field(default_factory=list)
 
@@ -158,6 +169,43 @@ URL_KWARGS: dict[str, Callable[[TenantB], dict]] = {
     "flow:board": lambda b: {"secret": "pas-le-bon-secret"},
     "flow:board_admin": lambda b: {"site_pk": b.tenant.site.pk},
     "flow:site_stats": lambda b: {"site_pk": b.tenant.site.pk},
+    # workshops: the programme, sessions, catalogue, registrations, attendance, posters
+    "workshops:session_detail": lambda b: {"pk": b.workshop_rows["session"].pk},
+    "workshops:session_edit": lambda b: {"pk": b.workshop_rows["session"].pk},
+    "workshops:session_cancel": lambda b: {"pk": b.workshop_rows["session"].pk},
+    "workshops:session_register": lambda b: {"pk": b.workshop_rows["session"].pk},
+    "workshops:attendance": lambda b: {"pk": b.workshop_rows["session"].pk},
+    "workshops:attendance_mark": lambda b: {
+        "pk": b.workshop_rows["session"].pk,
+        "registration_pk": b.workshop_rows["registration"].pk,
+    },
+    "workshops:walk_in": lambda b: {"pk": b.workshop_rows["session"].pk},
+    "workshops:extra_participants": lambda b: {"pk": b.workshop_rows["session"].pk},
+    "workshops:session_close": lambda b: {"pk": b.workshop_rows["session"].pk},
+    "workshops:workshop_detail": lambda b: {"pk": b.workshop_rows["workshop"].pk},
+    "workshops:workshop_edit": lambda b: {"pk": b.workshop_rows["workshop"].pk},
+    "workshops:pathway_edit": lambda b: {"pk": b.workshop_rows["pathway"].pk},
+    "workshops:registration_cancel": lambda b: {"pk": b.workshop_rows["registration"].pk},
+    "workshops:registration_confirm": lambda b: {"pk": b.workshop_rows["registration"].pk},
+    "workshops:poster_site": lambda b: {"pk": b.tenant.site.pk},
+    "workshops:poster_commune": lambda b: {"code": b.tenant.site.commune.code},
+    # workshops: the public agenda, and a registrant's page with a token that was never given out
+    "workshops:agenda_site": lambda b: {"pk": b.tenant.site.pk},
+    "workshops:agenda_commune": lambda b: {"code": b.tenant.site.commune.code},
+    "workshops:public_session": lambda b: {"pk": b.workshop_rows["session"].pk},
+    "workshops:public_registration": lambda b: {"token": _forged_token(b)},
+    "workshops:public_registration_ics": lambda b: {"token": _forged_token(b)},
+    "api:get_workshop": lambda b: {"workshop_id": b.workshop_rows["workshop"].pk},
+    "api:get_session": lambda b: {"session_id": b.workshop_rows["session"].pk},
+    "api:list_registrations": lambda b: {"session_id": b.workshop_rows["session"].pk},
+    "api:create_registration": lambda b: {"session_id": b.workshop_rows["session"].pk},
+    "api:cancel_registration": lambda b: {"registration_id": b.workshop_rows["registration"].pk},
+    "api:confirm_registration": lambda b: {"registration_id": b.workshop_rows["registration"].pk},
+    "api:set_attendance": lambda b: {"registration_id": b.workshop_rows["registration"].pk},
+    "api:add_walk_in": lambda b: {"session_id": b.workshop_rows["session"].pk},
+    "api:set_extra_participants": lambda b: {"session_id": b.workshop_rows["session"].pk},
+    "api:get_attendance": lambda b: {"session_id": b.workshop_rows["session"].pk},
+    "api:close_session": lambda b: {"session_id": b.workshop_rows["session"].pk},
     # The admin's pages other than a model's object pages (those come from ADMIN_OBJECTS).
     "admin:app_list": lambda b: {"app_label": "accounts"},
     "admin:view_on_site": lambda b: {
@@ -196,6 +244,11 @@ ADMIN_OBJECTS: dict[str, Callable[[TenantB], object]] = {
     "mediation.interaction": lambda b: b.interaction,
     "mediation.beneficiary": lambda b: b.beneficiary,
     "django_tasks_database.dbtaskresult": lambda b: b.task_result,
+    "workshops.workshop": lambda b: b.workshop_rows["workshop"],
+    "workshops.pathway": lambda b: b.workshop_rows["pathway"],
+    "workshops.session": lambda b: b.workshop_rows["session"],
+    "workshops.registration": lambda b: b.workshop_rows["registration"],
+    "workshops.registrationmessage": lambda b: b.workshop_rows["message"],
 }
 
 #: Pages anyone may open without signing in. None may show an operator's data (the walk checks it).
@@ -210,6 +263,25 @@ PUBLIC = {
     "api:openapi-json": "the API's OpenAPI description",
     "api:openapi-view": "the API's documentation page",
     "flow:board": "the public queue screen: 404 without its secret",
+    "workshops:agenda": "the public agenda's index: communes and offices with upcoming workshops",
+    "workshops:agenda_site": "an office's public agenda: its published, upcoming sessions",
+    "workshops:agenda_commune": "a commune's public agenda",
+    "workshops:public_session": "a published session and its booking form (no account)",
+    "workshops:public_registration": "a registrant's page behind a signed link: 404 without the signature",
+    "workshops:public_registration_ics": "a registrant's calendar file: 404 without the signature",
+}
+
+#: What a public page shows of tenant B on purpose, removed from the page before looking for leaks:
+#: the public agenda announces an operator's published sessions at an office, under the office's name
+#: (La Poste's open data) — never who registered, who facilitates or who the operator is otherwise.
+PUBLIC_SHOWS: dict[str, Callable[[TenantB], list[str]]] = {
+    name: (lambda b: [b.tenant.site.name])
+    for name in (
+        "workshops:agenda",
+        "workshops:agenda_site",
+        "workshops:agenda_commune",
+        "workshops:public_session",
+    )
 }
 
 # Rows tenant B owns that no ScopedQuerySet reaches; the walk checks that none of them changes.
@@ -234,6 +306,14 @@ _TENANT_B_UNSCOPED_ROWS: dict[str, Callable[[TenantB], object]] = {
     "flow.ticketcounter": lambda b: TicketCounter.objects.filter(site=b.tenant.site),
     "flow.visitreason": lambda b: VisitReason.objects.filter(visit__operator=b.tenant.operator),
     "flow.visitevent": lambda b: VisitEvent.objects.filter(visit__operator=b.tenant.operator),
+    "workshops.workshoptheme": lambda b: WorkshopTheme.objects.filter(workshop__operator=b.tenant.operator),
+    "workshops.pathwaystep": lambda b: PathwayStep.objects.filter(pathway__operator=b.tenant.operator),
+    "workshops.extraparticipants": lambda b: ExtraParticipants.objects.filter(
+        session__operator=b.tenant.operator
+    ),
+    "workshops.registrationmessage": lambda b: RegistrationMessage.objects.filter(
+        registration__operator=b.tenant.operator
+    ),
 }
 
 
@@ -367,6 +447,7 @@ def b(tenant_b) -> TenantB:
     )
     world.interaction, world.beneficiary = _mediation_of(world)
     world.visit = _flow_of(world)
+    world.workshop_rows = _workshops_of(world)
     world.task_result = DBTaskResult.objects.create(
         task_path="tremplin.core.tests.zorbeck_task",
         args_kwargs={"args": [], "kwargs": {"operator": tenant_b.operator.pk}},
@@ -387,8 +468,67 @@ def b(tenant_b) -> TenantB:
         world.interaction.notes,
         world.visit.first_name,
         world.tenant.site.flow_board.secret,
+        world.workshop_rows["registration"].first_name,
+        world.workshop_rows["registration"].email,
+        registration_token(world.workshop_rows["registration"]),
     ]
     return world
+
+
+def _forged_token(b: TenantB) -> str:
+    """Tenant B's registration's number with a signature that is not ours."""
+    return f"{b.workshop_rows['registration'].pk}:pas-la-bonne-signature"
+
+
+def _workshops_of(world: TenantB) -> dict:
+    """Tenant B's catalogue entry, a pathway, a published session in ten days at its site, booked by
+    a member of the public with a first name and an e-mail only tenant B knows, and its message."""
+    tenant, mediator = world.tenant, world.mediator
+    operator_id = tenant.operator.pk
+    entries = [
+        workshops_services.workshop_save(
+            actor=None,
+            operator_id=operator_id,
+            themes=["email"],
+            title=title,
+            description="Atelier de démonstration.",
+            level="debutant",
+            duration_minutes=90,
+            max_participants=8,
+        )
+        for title in ("Atelier numérique B", "Atelier numérique B, suite")
+    ]
+    pathway = workshops_services.pathway_save(
+        actor=None, operator_id=operator_id, title="Parcours B", description="", workshops=entries
+    )
+    day = timezone.localdate() + timedelta(days=10)
+    (session,) = workshops_services.session_schedule(
+        actor=None,
+        operator_id=operator_id,
+        data=workshops_services.SessionData(
+            workshop=entries[0],
+            starts_at=timezone.make_aware(datetime.combine(day, time(14))),
+            site=tenant.site,
+            capacity=4,
+            facilitators=[mediator],
+        ),
+    )
+    registration, _created = workshops_services.registration_create(
+        actor=None,
+        session=session,
+        source=Registration.Source.PUBLIC,
+        first_name="Zorbeckette",
+        email="zorbeckette@operateur-b.test",
+        consent=True,
+    )
+    ExtraParticipants.objects.create(session=session, count=1)
+    return {
+        "workshop": entries[0],
+        "pathway": pathway,
+        "session": session,
+        "registration": registration,
+        "message": RegistrationMessage.objects.filter(registration=registration).first(),
+    }
 
 
 def _flow_of(world: TenantB) -> Visit:
@@ -510,13 +650,17 @@ def _is_sign_in_redirect(response) -> bool:
     return target in (reverse("accounts:login"), reverse("admin:login"))
 
 
-def verdict(endpoint: Endpoint, response, *, signed_in: bool, secrets: list[str]) -> str | None:
+def verdict(
+    endpoint: Endpoint, response, *, signed_in: bool, secrets: list[str], shown_on_purpose: list[str] = ()
+) -> str | None:
     """What is wrong with this answer, or None."""
     status = response.status_code
     if status >= 500:
         return f"server error {status}"
     body = b"".join(response.streaming_content) if response.streaming else response.content
     shown = body.decode(errors="replace") + response.get("Location", "")
+    for text in shown_on_purpose:
+        shown = shown.replace(text, "")
     leaked = [secret for secret in secrets if secret in shown]
     if leaked:
         return f"shows tenant B's data: {leaked}"
@@ -551,9 +695,12 @@ def walk(client_for: Callable[[], Client], who: str, b: TenantB, *, signed_in=Tr
             )
             continue
         url = build_url(endpoint, b)
+        on_purpose = PUBLIC_SHOWS[endpoint.key](b) if endpoint.key in PUBLIC_SHOWS else []
         for method in ("get", "post"):
             response = getattr(client, method)(url)
-            problem = verdict(endpoint, response, signed_in=signed_in, secrets=b.secrets)
+            problem = verdict(
+                endpoint, response, signed_in=signed_in, secrets=b.secrets, shown_on_purpose=on_purpose
+            )
             if problem:
                 problems.append(f"{who} {method.upper()} {url} ({endpoint.label}): {problem}")
             if client.cookies.get(settings.SESSION_COOKIE_NAME) != session_key:
@@ -589,6 +736,7 @@ def test_the_registry_names_only_existing_urls_and_models():
     known = {key for e in endpoints() for key in (e.name, e.route) if key}
     assert not set(URL_KWARGS) - known, "stale URL_KWARGS entries"
     assert not set(PUBLIC) - known, "stale PUBLIC entries"
+    assert set(PUBLIC_SHOWS) <= set(PUBLIC), "PUBLIC_SHOWS names only public pages"
     registered = {model._meta.label_lower for model in admin.site._registry}
     assert set(ADMIN_OBJECTS) == registered, "ADMIN_OBJECTS must name exactly the admin's models"
 
