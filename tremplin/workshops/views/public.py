@@ -38,13 +38,14 @@ from .access import require_member
 
 
 def _private(view):
-    """A registrant's page: never indexed, never sent as a referrer, never kept in a cache."""
+    """A registrant's page: never indexed, never kept in a cache. Its address (with the token) leaves
+    the site in no referrer: the site-wide policy is "same-origin" ("no-referrer" would make the browser
+    send `Origin: null` with the page's own forms, which the CSRF check refuses)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
         add_never_cache_headers(response)
         return response
 
