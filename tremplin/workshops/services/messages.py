@@ -59,7 +59,10 @@ def reminder_due(session: Session) -> datetime:
 
 def queue(registration: Registration, kind: str, *, now: datetime, due_at: datetime | None = None) -> list:
     """Write the message on each channel the registrant can be reached by; sent after the commit.
-    A kind already written for this registration is not written again (a unique row each)."""
+    A kind already written for this registration is not written again (a unique row each). Nothing is
+    written about a session that has begun (a registration recorded afterwards, as the demo's are)."""
+    if timezone.now() >= registration.session.starts_at:
+        return []
     email, phone = contact_of(registration)
     channels = [channel for channel, address in ((Channel.EMAIL, email), (Channel.SMS, phone)) if address]
     if not channels:

