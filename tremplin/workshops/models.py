@@ -400,8 +400,11 @@ class Registration(TimeStampedModel):
 
     @property
     def display_name(self) -> str:
-        if self.beneficiary_id:
-            return str(self.beneficiary)
+        beneficiary = self.beneficiary if self.beneficiary_id else None
+        if beneficiary is not None and not beneficiary.anonymised_at:
+            return str(beneficiary)
+        if beneficiary is not None:
+            return str(_("Personne suivie, devenue anonyme"))
         return self.first_name or str(_("Personne inscrite"))
 
     @property

@@ -19,6 +19,7 @@ from tremplin.core.roles import Role
 from tremplin.core.tenancy import Viewer
 from tremplin.staffing import selectors as staffing_selectors
 from tremplin.staffing.models import MediatorProfile
+from tremplin.territory.models import Site
 
 from .models import ExtraParticipants, Pathway, PathwayStep, Registration, Session, Workshop, WorkshopTheme
 from .services import operator_sites
@@ -65,7 +66,7 @@ def pathways_visible_to(viewer: Viewer):
 def sites_for_sessions(viewer: Viewer):
     """Where the viewer's operator may hold sessions: the sites of its contracts."""
     if not works_on_workshops(viewer):
-        return Session.objects.none().values("site")
+        return Site.objects.none()
     return operator_sites(viewer.operator_id).select_related("commune").order_by("name")
 
 

@@ -16,7 +16,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -346,9 +346,7 @@ def registrations_purge(*, now: datetime | None = None, retention_days: int | No
     days = settings.TREMPLIN_WORKSHOP_RETENTION_DAYS if retention_days is None else retention_days
     limit = now - timedelta(days=days)
     expired = Registration.objects.filter(personal_data_erased_at__isnull=True, session__starts_at__lt=limit)
-    by_operator: dict[int, int] = {}
-    for operator_id in expired.values_list("operator_id", flat=True):
-        by_operator[operator_id] = by_operator.get(operator_id, 0) + 1
+    by_operator = dict(expired.values("operator_id").annotate(n=Count("pk")).values_list("operator_id", "n"))
     count = expired.update(first_name="", phone="", email="", personal_data_erased_at=now)
     for operator_id, erased in by_operator.items():
         journal(
