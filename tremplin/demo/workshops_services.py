@@ -115,7 +115,9 @@ def _catalogue_load(operator: Operator, report: WorkshopsReport) -> dict[str, Wo
     return catalogue
 
 
-def _session_load(slot: data.DemoSlot, week: int, day: date, context: _Context, report: WorkshopsReport) -> None:
+def _session_load(
+    slot: data.DemoSlot, week: int, day: date, context: _Context, report: WorkshopsReport
+) -> None:
     operator = context.operators[slot.operator]
     workshop_key = slot.workshops[(week + 60) % len(slot.workshops)]
     workshop = context.catalogues[slot.operator][workshop_key]
@@ -160,7 +162,9 @@ def _session_load(slot: data.DemoSlot, week: int, day: date, context: _Context, 
         _upcoming(session, slot, workshop_key, facilitator, draw, context, report)
 
 
-def _followers(slot: data.DemoSlot, workshop_key: str, context: _Context, operator: Operator) -> list[Beneficiary]:
+def _followers(
+    slot: data.DemoSlot, workshop_key: str, context: _Context, operator: Operator
+) -> list[Beneficiary]:
     """The followed regulars of this slot for whom this workshop is the next step of the pathway."""
     if workshop_key not in data.PATHWAY:
         return []
@@ -180,7 +184,9 @@ def _followers(slot: data.DemoSlot, workshop_key: str, context: _Context, operat
     return people
 
 
-def _remember_progress(slot: data.DemoSlot, workshop_key: str, starts_at: datetime, context: _Context) -> None:
+def _remember_progress(
+    slot: data.DemoSlot, workshop_key: str, starts_at: datetime, context: _Context
+) -> None:
     """On a second run, the regulars' steps already attended, read back from the sessions kept."""
     if workshop_key not in data.PATHWAY or starts_at >= context.now:
         return
@@ -242,17 +248,23 @@ def _past(session, slot, workshop_key, facilitator, draw, context, report, *, cl
     for registration in registrations:
         followed = registration.beneficiary_id is not None
         if registration.status == Registration.Status.CONFIRMED and (followed or draw.random() > 0.15):
-            services.registration_mark_attendance(actor=actor, registration=registration, present=True, now=during)
+            services.registration_mark_attendance(
+                actor=actor, registration=registration, present=True, now=during
+            )
             if followed:
                 context.progress[(slot.operator, registration.beneficiary.display_name)].append(workshop_key)
     if draw.random() < 0.4:
-        services.walk_in_add(actor=actor, session=session, first_name=draw.choice(data.FIRST_NAMES), now=during)
+        services.walk_in_add(
+            actor=actor, session=session, first_name=draw.choice(data.FIRST_NAMES), now=during
+        )
     if draw.random() < 0.5:
         services.extra_participants_set(
             actor=actor,
             session=session,
             count=draw.randint(1, 2),
-            age_bracket=draw.choice(("soixante_soixante_neuf", "soixante_dix_plus", "quarante_cinquante_neuf")),
+            age_bracket=draw.choice(
+                ("soixante_soixante_neuf", "soixante_dix_plus", "quarante_cinquante_neuf")
+            ),
             gender=draw.choice(("feminin", "masculin", "")),
             now=during,
         )

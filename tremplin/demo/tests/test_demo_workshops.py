@@ -61,7 +61,9 @@ def test_upcoming_sessions_have_registrations_and_a_waiting_list(demo_with_shift
     # Reminders are waiting for the day before, once per registrant and channel.
     reminders = RegistrationMessage.objects.filter(kind="reminder", status="pending")
     assert reminders.exists()
-    assert not RegistrationMessage.objects.filter(registration__session__starts_at__lt=timezone.now()).exists()
+    assert not RegistrationMessage.objects.filter(
+        registration__session__starts_at__lt=timezone.now()
+    ).exists()
 
 
 def test_followed_regulars_progress_along_the_pathway(demo_with_shifts):

@@ -122,12 +122,14 @@ class Command(BaseCommand):
         if with_shifts:
             self.stdout.write("7/7 Ateliers : catalogue, parcours, séances passées (appel fait) et à venir")
         else:
-            self.stdout.write("7/7 Ateliers : catalogue, parcours et séances à venir (sans les séances passées)")
-        workshops = demo_workshops_load(with_past=with_shifts)
+            self.stdout.write(
+                "7/7 Ateliers : catalogue, parcours et séances à venir (sans les séances passées)"
+            )
+        report = demo_workshops_load(with_past=with_shifts)
         self.stdout.write(
-            f"Ateliers au catalogue : {workshops.workshops.created} créés, {workshops.workshops.existing} déjà "
-            f"présents ; séances : {workshops.sessions.created} programmées ({workshops.closed} passées et "
-            f"clôturées), {workshops.sessions.existing} déjà présentes ; inscriptions : {workshops.registrations}."
+            f"Ateliers au catalogue : {report.workshops.created} créés, {report.workshops.existing} déjà "
+            f"présents ; séances : {report.sessions.created} programmées ({report.closed} passées et "
+            f"clôturées), {report.sessions.existing} déjà présentes ; inscriptions : {report.registrations}."
         )
 
     def _mediation(self):
