@@ -183,3 +183,62 @@ def test_the_attendance_works_without_javascript(new_page, tenant_a):
         tablet.get_by_role("button", name="Retirer la présence de Ginette").click()
         expect(tablet.get_by_test_id("attendance-summary")).to_contain_text("0 inscrit présent sur 1")
     assert not session.registrations.get().attended
+
+
+def test_every_other_workshops_page_passes_axe_and_fits_a_tablet(new_page, tenant_a):
+    work = at_work(tenant_a, start_shift=False)
+    first = catalogue_entry(work, "Prendre en main sa tablette", themes=("prendre_en_main_du_materiel",))
+    second = catalogue_entry(work, "Créer son adresse e-mail")
+    from tremplin.mediation.tests.helpers import follow
+    from tremplin.workshops import services
+
+    services.pathway_save(
+        actor=work.user,
+        operator_id=tenant_a.operator.pk,
+        title="Premiers pas",
+        description="",
+        workshops=[first, second],
+    )
+    session = schedule(work, second, capacity=1)
+    book(session, "Ginette")
+    book(session, "Paul")
+    follow(work, "Mauricette")
+
+    coordinator = new_page(viewport=TABLET, has_touch=True)
+    sign_in_with_code(coordinator, tenant_a.members[Role.COORDINATOR].user)
+    pages = [
+        reverse("workshops:catalogue"),
+        reverse("workshops:workshop_detail", args=[first.pk]),
+        reverse("workshops:workshop_create"),
+        reverse("workshops:pathway_create"),
+        reverse("workshops:figures"),
+        reverse("workshops:session_detail", args=[session.pk]),
+        reverse("workshops:session_edit", args=[session.pk]),
+        reverse("workshops:session_cancel", args=[session.pk]),
+        reverse("workshops:session_register", args=[session.pk]) + "?q=mau",
+    ]
+    for url in pages:
+        coordinator.goto(url)
+        expect(coordinator.locator("h1")).to_be_visible()
+        axe_check(coordinator)
+        assert_suits_a_finger(coordinator)
+
+    # A form sent with mistakes comes back with its messages, still accessible.
+    coordinator.goto(reverse("workshops:workshop_create"))
+    coordinator.get_by_role("button", name="Enregistrer l'atelier").click()
+    expect(coordinator.get_by_text("Donnez un titre à l'atelier.")).to_be_visible()
+    axe_check(coordinator)
+
+    public = new_page(viewport=DESKTOP)
+    for url in (
+        reverse("workshops:agenda"),
+        reverse("workshops:agenda_commune", args=[work.site.commune.code]),
+    ):
+        public.goto(url)
+        expect(public.locator("h1")).to_be_visible()
+        axe_check(public)
+    # Readable at 200 % zoom: a 640-pixel-wide window, as a 1280 one zoomed twice.
+    zoomed = new_page(viewport={"width": 640, "height": 900})
+    zoomed.goto(reverse("workshops:public_session", args=[session.pk]))
+    assert zoomed.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    axe_check(zoomed)
