@@ -260,9 +260,11 @@ def _session_out(session: Session) -> dict:
     }
 
 
-def _registration_out(registration: Registration) -> dict:
+def _registration_out(registration: Registration, *, positions: dict | None = None) -> dict:
     position = None
-    if registration.status == Registration.Status.WAITLISTED:
+    if positions is not None:
+        position = positions.get(registration.pk)
+    elif registration.status == Registration.Status.WAITLISTED:
         position = Registration.objects.filter(
             session_id=registration.session_id,
             status=Registration.Status.WAITLISTED,
@@ -417,7 +419,12 @@ def list_registrations(request, session_id: int, filters: Query[PageFilters]):
         session=request.workshop_session
     )
     items, next_cursor = paginate(registrations, cursor=filters.cursor, limit=filters.limit)
-    return {"items": [_registration_out(item) for item in items], "next_cursor": next_cursor}
+    waiting = registrations.filter(status=Registration.Status.WAITLISTED).order_by("waitlisted_at", "pk")
+    positions = {pk: index for index, pk in enumerate(waiting.values_list("pk", flat=True), start=1)}
+    return {
+        "items": [_registration_out(item, positions=positions) for item in items],
+        "next_cursor": next_cursor,
+    }
 
 
 @router.post(

@@ -109,7 +109,11 @@ def test_booking_is_idempotent_by_the_tablets_uuid_and_says_confirmed_or_waitlis
     assert (third.json()["status"], third.json()["waitlist_position"]) == ("waitlisted", 1)
     assert Registration.objects.count() == 3
     listed = tablet.get(url).json()
-    assert [item["first_name"] for item in listed["items"]] == ["Ginette", "Léa", "Paul"]
+    assert [(item["first_name"], item["waitlist_position"]) for item in listed["items"]] == [
+        ("Ginette", None),
+        ("Léa", None),
+        ("Paul", 1),
+    ]
 
 
 def test_bad_input_is_a_422_saying_what_is_wrong_in_french(tablet, session):
@@ -232,6 +236,17 @@ def test_a_tablet_takes_the_attendance_and_closes_the_session(work, tablet, sess
         "Ginette",
         jeanne.pk,
     ]
+
+
+def test_a_long_list_of_registrations_reads_in_a_fixed_number_of_queries(
+    tablet, session, django_assert_max_num_queries
+):
+    with time_machine.travel(STARTS - timedelta(days=2), tick=False):
+        for index in range(12):
+            book(session, f"Personne {index}")
+    with django_assert_max_num_queries(12):
+        listed = tablet.get(f"/api/v1/workshop-sessions/{session.pk}/registrations").json()
+    assert [item["waitlist_position"] for item in listed["items"]][-3:] == [8, 9, 10]
 
 
 def test_funders_and_other_operators_get_nothing(work, session, tenant_b):
