@@ -6,6 +6,7 @@ the worker (`db_worker --batch`) runs what is due at each moment of the test."""
 
 from datetime import datetime, timedelta
 from io import StringIO
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -39,7 +40,11 @@ def database_tasks(settings):
 
 
 def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "-v", "0", stdout=StringIO())
+    """The database backend's worker, until nothing is due. Between tasks it recycles old connections;
+    inside the test's transaction that would close it (on PostgreSQL), so that housekeeping is off."""
+    options = ("--batch", "--no-startup-delay", "--no-reload", "-v", "0")
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", *options, stdout=StringIO())
 
 
 def reminders_sent() -> tuple[list, list]:
