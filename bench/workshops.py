@@ -25,7 +25,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tremplin.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tremplin_bench_workshops")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost")
-os.environ.setdefault("TASKS_BACKEND", "immediate")
+# As in production: a booking queues its messages for the worker (not run here) and returns.
+os.environ.setdefault("TASKS_BACKEND", "database")
+os.environ.setdefault("EMAIL_URL", "dummymail://")
 
 import django  # noqa: E402
 

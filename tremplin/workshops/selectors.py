@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from tremplin.core.roles import Role
 from tremplin.core.tenancy import Viewer
 from tremplin.staffing import selectors as staffing_selectors
 from tremplin.staffing.models import MediatorProfile
-from tremplin.territory.models import Site
+from tremplin.territory.models import Commune, Site
 
 from .models import ExtraParticipants, Pathway, PathwayStep, Registration, Session, Workshop, WorkshopTheme
 from .services import operator_sites
@@ -233,13 +233,16 @@ def beneficiaries_for_registration(viewer: Viewer, query: str):
 # ---------------------------------------------------------------------------------------------
 
 
-def public_sessions(*, now: datetime | None = None):
+def _published(now: datetime | None = None):
     """Sessions anyone may see and book: published, scheduled, not begun."""
     now = now or timezone.now()
+    return Session.objects.filter(status=Session.Status.SCHEDULED, is_published=True, starts_at__gt=now)
+
+
+def public_sessions(*, now: datetime | None = None):
+    """The published sessions with their seats, what an agenda page shows."""
     return (
-        with_counts(
-            Session.objects.filter(status=Session.Status.SCHEDULED, is_published=True, starts_at__gt=now)
-        )
+        with_counts(_published(now))
         .select_related("workshop", "site__commune", "venue_commune")
         .prefetch_related(Prefetch("workshop__themes", queryset=WorkshopTheme.objects.order_by("theme")))
         .order_by("starts_at", "pk")
@@ -269,17 +272,27 @@ class AgendaPlace:
 
 
 def public_places(*, now=None) -> list[AgendaPlace]:
-    """Communes with upcoming sessions (by département), each with the offices whose agenda has some."""
-    sessions = list(
-        public_sessions(now=now).select_related("site__commune__departement", "venue_commune__departement")
+    """Communes with upcoming sessions (by département), each with the offices whose agenda has some;
+    counted in SQL, whatever the size of the programme."""
+    published = _published(now)
+    where = Case(
+        When(venue=Session.Venue.OUTSIDE, then=F("venue_commune_id")),
+        default=F("site__commune_id"),
+        output_field=IntegerField(),
     )
-    places: dict[int, AgendaPlace] = {}
-    for session in sessions:
-        commune = session.commune
-        place = places.setdefault(commune.pk, AgendaPlace(commune=commune, sessions=0))
-        place.sessions += 1
-        if session.site not in place.sites and session.site.commune_id == commune.pk:
-            place.sites.append(session.site)
+    counts = dict(published.values(place=where).annotate(count=Count("pk")).values_list("place", "count"))
+    sites = (
+        Site.objects.filter(pk__in=published.filter(venue=Session.Venue.SITE).values("site_id"))
+        .only("pk", "name", "commune_id")
+        .order_by("name")
+    )
+    places = {
+        commune.pk: AgendaPlace(commune=commune, sessions=counts[commune.pk])
+        for commune in Commune.objects.filter(pk__in=counts).select_related("departement")
+    }
+    for site in sites:
+        if site.commune_id in places:
+            places[site.commune_id].sites.append(site)
     return sorted(places.values(), key=lambda place: (place.commune.departement.code, place.commune.name))
 
 
