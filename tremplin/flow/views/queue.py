@@ -197,7 +197,12 @@ def queue_home(request):
     return render(
         request,
         "flow/queue_home.html",
-        {"sites": sites, "is_mediator": viewer.is_(Role.MEDIATOR), "profile": profile},
+        {
+            "sites": sites,
+            "is_mediator": viewer.is_(Role.MEDIATOR),
+            "profile": profile,
+            "manages": _can_edit_reasons(viewer),
+        },
     )
 
 
@@ -344,6 +349,14 @@ def reasons_edit(request, site_pk: int):
     if not _can_edit_reasons(request.viewer):
         raise PermissionDenied
     reasons = services.site_reasons_ensure(site=site)
+    if request.method == "POST" and "by_frequency" in request.POST:
+        services.site_reasons_order_by_frequency(actor=request.user, site=site)
+        messages.success(
+            request,
+            _("Les motifs sont rangés du plus fréquent au moins fréquent (%(days)s derniers jours).")
+            % {"days": services.FREQUENCY_WINDOW_DAYS},
+        )
+        return redirect("flow:reasons_edit", site_pk=site.pk)
     data = request.POST if request.method == "POST" else None
     forms = [SiteReasonForm(data, site_reason=item) for item in reasons]
     if data is not None and all(form.is_valid() for form in forms):
@@ -364,5 +377,10 @@ def reasons_edit(request, site_pk: int):
     return render(
         request,
         "flow/reasons_edit.html",
-        {"site": site, "forms": forms, "has_errors": any(form.errors for form in forms)},
+        {
+            "site": site,
+            "forms": forms,
+            "has_errors": any(form.errors for form in forms),
+            "frequency_days": services.FREQUENCY_WINDOW_DAYS,
+        },
     )
