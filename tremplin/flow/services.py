@@ -308,12 +308,21 @@ def visit_note_tension(*, actor, visit: Visit) -> Visit:
 
 
 @transaction.atomic
-def visit_link_interaction(*, actor, visit: Visit, interaction) -> Visit:
+def visit_recorded(*, actor, visit: Visit, interaction, at: datetime | None = None) -> Visit:
+    """Links the interaction recorded for the visit; a visit being served then ends with the mediator
+    (a visit closed after a tension only gets its conflict prevention linked)."""
     visit = _locked(visit)
     if interaction.operator_id != visit.operator_id or interaction.site_id != visit.site_id:
         raise FlowError(_("Cette interaction n'a pas eu lieu sur le site de la visite."))
+    if visit.interaction_id is not None and visit.interaction_id != interaction.pk:
+        raise FlowError(
+            _("La visite %(ticket)s a déjà son interaction enregistrée.") % {"ticket": visit.label}
+        )
     visit.interaction = interaction
     visit.save(update_fields=["interaction", "updated_at"])
+    if visit.state == State.SERVING:
+        visit = _move(visit, actor=actor, to=State.DONE, at=at or timezone.now(), route=Route.MEDIATOR)
+        _learn_service_time(visit)
     return visit
 
 

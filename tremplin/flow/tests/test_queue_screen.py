@@ -14,6 +14,7 @@ from django.urls import reverse
 from tremplin.core.roles import Role
 from tremplin.flow import services
 from tremplin.flow.models import SiteReason, State, Visit
+from tremplin.mediation.forms import YES
 from tremplin.mediation.models import Interaction
 from tremplin.mediation.tests.helpers import at_work
 
@@ -364,6 +365,37 @@ def test_a_record_for_a_visit_no_longer_served_records_and_leaves_the_visit(work
     assert response["Location"] == reverse("mediation:record")
     visit.refresh_from_db()
     assert Interaction.objects.count() == 1 and visit.interaction is None and visit.route == "counter"
+
+
+@pytest.mark.parametrize("action,data", [("orienter", {"route": "counter"}), ("parti", {})])
+def test_a_tension_closed_without_service_asks_for_its_conflict_prevention(work, mediator, action, data):
+    visit = add(work, "banking")
+    mediator.post(action_url(visit, "tension"))
+    response = mediator.post(action_url(visit, action), data)
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert query["kind"] == ["conflict_prevention"] and query["visite"] == [str(visit.pk)]
+    html = html_of(mediator.get(response["Location"]))
+    assert "une tension a été signalée" in html
+    hidden = {
+        name: re.search(rf'type="hidden" name="{name}" value="([^"]+)"', html).group(1)
+        for name in ("client_uuid", "started_at", "visit")
+    }
+    response = mediator.post(
+        reverse("mediation:record"),
+        {**hidden, "kind": "conflict_prevention", "conflict_severity": "low", "conflict_defused": YES},
+        follow=True,
+    )
+    assert messages_of(response)[-1].startswith("Prévention de conflit enregistrée pour la visite 001")
+    visit.refresh_from_db()
+    interaction = Interaction.objects.get()
+    assert visit.interaction == interaction and interaction.kind == "conflict_prevention"
+    assert visit.state == State.DONE and visit.route == data.get("route", "left")
+
+
+def test_a_visit_closed_without_tension_goes_back_to_the_queue(work, mediator):
+    visit = add(work, "banking")
+    response = mediator.post(action_url(visit, "orienter"), {"route": "machine"})
+    assert response["Location"] == queue_url(work.site)
 
 
 def test_the_record_screen_ignores_another_operators_visit(work, mediator, tenant_b):

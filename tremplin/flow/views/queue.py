@@ -126,6 +126,15 @@ def record_url(visit) -> str:
     return f"{reverse('mediation:record')}?{urlencode(params)}"
 
 
+def _after_close(request, visit, back: str) -> str:
+    """Where a closed visit leads: a tension not yet recorded opens the record screen as a conflict
+    prevention (for a mediator, who records); otherwise back to the queue."""
+    if visit.tension and visit.interaction_id is None and request.viewer.is_(Role.MEDIATOR):
+        messages.info(request, _("Une tension a été signalée : enregistrez sa prévention."))
+        return record_url(visit)
+    return back
+
+
 def _rows(visits, now) -> list[dict]:
     rows = []
     for visit in visits:
@@ -312,11 +321,13 @@ def visit_action(request, pk: int, action: str):
                 _("Ticket %(ticket)s orienté : %(route)s.")
                 % {"ticket": visit.label, "route": Route(visit.route).label},
             )
+            return redirect(_after_close(request, visit, back))
         elif action == "parti":
             visit = services.visit_close(actor=actor, visit=visit, route=Route.LEFT)
             messages.success(
                 request, _("Ticket %(ticket)s : parti sans être servi.") % {"ticket": visit.label}
             )
+            return redirect(_after_close(request, visit, back))
         elif action == "tension":
             if visit.state == State.DONE:
                 messages.error(
@@ -330,8 +341,8 @@ def visit_action(request, pk: int, action: str):
             messages.warning(
                 request,
                 _(
-                    "Tension notée pour le ticket %(ticket)s : quand vous le servirez, l'interaction "
-                    "sera une prévention de conflit."
+                    "Tension notée pour le ticket %(ticket)s : quand vous le servirez ou l'orienterez, "
+                    "vous enregistrerez une prévention de conflit."
                 )
                 % {"ticket": visit.label},
             )
