@@ -13,10 +13,16 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tremplin.core.roles import Role
-from tremplin.core.tests.e2e_fixtures import DESKTOP, TABLET, axe_check, axe_check_twin, sign_in
+from tremplin.core.tests.e2e_fixtures import (
+    DESKTOP,
+    TABLET,
+    axe_check,
+    axe_check_twin,
+    sign_in,
+    sign_in_with_code,
+)
 from tremplin.mediation.models import Interaction
 from tremplin.mediation.tests.helpers import at_work
-from tremplin.staffing.tests.test_planning_e2e import sign_in_with_code
 from tremplin.workshops.models import Registration, Session
 
 from .helpers import book, catalogue_entry, schedule
