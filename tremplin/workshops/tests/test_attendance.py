@@ -281,3 +281,17 @@ def test_the_attendance_page_reads_in_a_fixed_number_of_queries(work, held, djan
     client = work.tenant.client(Role.MEDIATOR)
     with django_assert_max_num_queries(25):
         assert client.get(reverse("workshops:attendance", args=[session.pk])).status_code == 200
+
+
+def test_the_group_interaction_opens_in_the_record_screen_like_any_other(work, held, clock):
+    session, ginette, mamadou, _followed = held
+    for registration in (ginette, mamadou):
+        services.registration_mark_attendance(actor=work.user, registration=registration, present=True)
+    clock.move_to(AFTER)
+    services.session_close(actor=work.user, session=session)
+    session.refresh_from_db()
+    page = work.tenant.client(Role.MEDIATOR).get(
+        reverse("mediation:interaction_edit", args=[session.interaction_id])
+    )
+    assert page.status_code == 200
+    assert "2 personnes accompagnées (groupe)" in page.content.decode()
