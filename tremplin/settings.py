@@ -252,7 +252,10 @@ TREMPLIN_WORKSHOP_RETENTION_DAYS = env.int("WORKSHOP_RETENTION_DAYS", default=30
 #: Public bookings one address may make per hour on the public agenda (against abuse of the SMS).
 TREMPLIN_WORKSHOP_PUBLIC_BOOKINGS_PER_HOUR = env.int("WORKSHOP_PUBLIC_BOOKINGS_PER_HOUR", default=10)
 #: The address of the site as the public reaches it: links in e-mails and SMS sent by background tasks.
-TREMPLIN_PUBLIC_URL = env.str("PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+#: In production, by default, the first of ALLOWED_HOSTS over HTTPS.
+TREMPLIN_PUBLIC_URL = env.str(
+    "PUBLIC_URL", default=f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000"
+).rstrip("/")
 
 # SMS, pluggable like Django's e-mail backends: "console" (printed), "file" (one file per message in
 # SMS_FILE_PATH), "locmem" (kept in memory, for tests) or "brevo" (Brevo's transactional SMS API).
