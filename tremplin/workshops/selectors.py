@@ -151,15 +151,14 @@ def programme(
 
 
 def my_sessions(viewer: Viewer, *, now: datetime | None = None, limit: int = 20):
-    """A mediator's sessions from today on, those they facilitate first."""
+    """The sessions a mediator facilitates that have not begun (those begun are in `sessions_to_close`)."""
     now = now or timezone.now()
     profile = mediator_profile_for(viewer)
     if profile is None:
         return Session.objects.none()
-    today = datetime.combine(timezone.localdate(now), time.min, tzinfo=timezone.get_current_timezone())
     return (
         sessions_for_list(viewer)
-        .filter(facilitators=profile, starts_at__gte=today)
+        .filter(facilitators=profile, starts_at__gt=now)
         .exclude(status=Session.Status.CANCELLED)
         .order_by("starts_at")[:limit]
     )
