@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tremplin.staffing",
     "tremplin.mediation",
     "tremplin.flow",
+    "tremplin.reporting",
     "tremplin.api",
     "tremplin.demo",
 ]
