@@ -24,7 +24,7 @@ class Watched:
     last: str
     #: A join giving the columns above from another table ("i" is its alias; "r" is the changed row).
     join: str = ""
-    contract: str = "NULL"
+    contract: str = "CAST(NULL AS bigint)"
 
 
 INTERACTION_JOIN = "JOIN mediation_interaction i ON i.id = r.interaction_id"
@@ -45,7 +45,7 @@ WATCHED = (
     Watched("flow_visit", "r.site_id", "r.arrived_at", "r.arrived_at"),
     Watched("flow_visitreason", "i.site_id", "i.arrived_at", "i.arrived_at", VISIT_JOIN),
     Watched("staffing_contractsite", "r.site_id", "{date:i.starts_on}", "{date:i.ends_on}", CONTRACT_JOIN),
-    Watched("staffing_contract", "NULL", "{date:r.starts_on}", "{date:r.ends_on}", contract="r.id"),
+    Watched("staffing_contract", "CAST(NULL AS bigint)", "{date:r.starts_on}", "{date:r.ends_on}", contract="r.id"),
 )
 
 
