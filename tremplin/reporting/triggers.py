@@ -45,7 +45,9 @@ WATCHED = (
     Watched("flow_visit", "r.site_id", "r.arrived_at", "r.arrived_at"),
     Watched("flow_visitreason", "i.site_id", "i.arrived_at", "i.arrived_at", VISIT_JOIN),
     Watched("staffing_contractsite", "r.site_id", "{date:i.starts_on}", "{date:i.ends_on}", CONTRACT_JOIN),
-    Watched("staffing_contract", "CAST(NULL AS bigint)", "{date:r.starts_on}", "{date:r.ends_on}", contract="r.id"),
+    Watched(
+        "staffing_contract", "CAST(NULL AS bigint)", "{date:r.starts_on}", "{date:r.ends_on}", contract="r.id"
+    ),
 )
 
 
