@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("tremplin.staffing.urls")),
     path("", include("tremplin.mediation.urls")),
     path("", include("tremplin.flow.urls")),
+    path("", include("tremplin.reporting.urls")),
     path("", include("tremplin.core.urls")),
 ]
