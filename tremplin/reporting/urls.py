@@ -7,7 +7,6 @@ app_name = "reporting"
 urlpatterns = [
     # --- Dashboards per scope (views/dashboard.py) ---
     path("statistiques/", dashboard.dashboard, name="dashboard"),
-    path("statistiques/<str:kind>/<int:pk>/", dashboard.scope_dashboard, name="scope"),
     # --- The contract report (views/report.py) ---
     path("statistiques/contrats/<int:pk>/compte-rendu/", report.contract_report_page, name="contract_report"),
     path(
@@ -37,4 +36,6 @@ urlpatterns = [
     path("statistiques/partages/", share.share_list, name="share_list"),
     path("statistiques/partages/<int:pk>/revoquer/", share.share_revoke, name="share_revoke"),
     path("partage/<str:secret>/", share.share_page, name="share_page"),
+    # Last: any other "statistiques/<word>/<number>/" is a scope's dashboard.
+    path("statistiques/<str:kind>/<int:pk>/", dashboard.scope_dashboard, name="scope"),
 ]

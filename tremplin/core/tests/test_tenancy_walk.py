@@ -42,6 +42,9 @@ from tremplin.flow import services as flow_services
 from tremplin.flow.models import Board, SiteReason, TicketCounter, Visit, VisitEvent, VisitReason
 from tremplin.mediation import services as mediation_services
 from tremplin.mediation.models import Accompaniment, Beneficiary, Interaction, InteractionTheme
+from tremplin.reporting import services as reporting_services
+from tremplin.reporting.models import ExportJob, Objective, ReportComment, ShareLink
+from tremplin.reporting.periods import Period
 from tremplin.staffing import services as staffing_services
 from tremplin.staffing.models import (
     Absence,
@@ -83,6 +86,9 @@ class TenantB:
     beneficiary: Beneficiary | None = None
     visit: Visit | None = None
     task_result: DBTaskResult | None = None
+    objective: Objective | None = None
+    share_link: ShareLink | None = None
+    export_job: ExportJob | None = None
     secrets: list[str] = field(default_factory=list)
 
     @property
@@ -158,6 +164,16 @@ URL_KWARGS: dict[str, Callable[[TenantB], dict]] = {
     "flow:board": lambda b: {"secret": "pas-le-bon-secret"},
     "flow:board_admin": lambda b: {"site_pk": b.tenant.site.pk},
     "flow:site_stats": lambda b: {"site_pk": b.tenant.site.pk},
+    # reporting: dashboards, the contract report, objectives, exports, share links
+    "reporting:scope": lambda b: {"kind": "site", "pk": b.tenant.site.pk},
+    "reporting:contract_report": lambda b: {"pk": b.contract.pk},
+    "reporting:contract_report_pdf": lambda b: {"pk": b.contract.pk},
+    "reporting:contract_report_xlsx": lambda b: {"pk": b.contract.pk},
+    "reporting:contract_report_comment": lambda b: {"pk": b.contract.pk},
+    "reporting:objective_delete": lambda b: {"pk": b.objective.pk},
+    "reporting:export_download": lambda b: {"pk": b.export_job.pk},
+    "reporting:share_revoke": lambda b: {"pk": b.share_link.pk},
+    "reporting:share_page": lambda b: {"secret": "pas-le-bon-secret"},
     # The admin's pages other than a model's object pages (those come from ADMIN_OBJECTS).
     "admin:app_list": lambda b: {"app_label": "accounts"},
     "admin:view_on_site": lambda b: {
@@ -210,6 +226,7 @@ PUBLIC = {
     "api:openapi-json": "the API's OpenAPI description",
     "api:openapi-view": "the API's documentation page",
     "flow:board": "the public queue screen: 404 without its secret",
+    "reporting:share_page": "a share link's read-only statistics: 404 without its secret",
 }
 
 # Rows tenant B owns that no ScopedQuerySet reaches; the walk checks that none of them changes.
@@ -234,6 +251,8 @@ _TENANT_B_UNSCOPED_ROWS: dict[str, Callable[[TenantB], object]] = {
     "flow.ticketcounter": lambda b: TicketCounter.objects.filter(site=b.tenant.site),
     "flow.visitreason": lambda b: VisitReason.objects.filter(visit__operator=b.tenant.operator),
     "flow.visitevent": lambda b: VisitEvent.objects.filter(visit__operator=b.tenant.operator),
+    "reporting.exportjob": lambda b: ExportJob.objects.filter(membership__operator=b.tenant.operator),
+    "reporting.reportcomment": lambda b: ReportComment.objects.filter(contract__operator=b.tenant.operator),
 }
 
 
@@ -373,6 +392,7 @@ def b(tenant_b) -> TenantB:
         backend_name="default",
         run_after=datetime(2030, 1, 1, tzinfo=ZoneInfo("UTC")),
     )
+    _reporting_of(world)
     world.secrets = [
         world.contract.reference,
         tenant_b.operator.name,
@@ -387,8 +407,49 @@ def b(tenant_b) -> TenantB:
         world.interaction.notes,
         world.visit.first_name,
         world.tenant.site.flow_board.secret,
+        world.objective.name,
+        world.share_link.secret,
+        world.share_link.label,
+        "Commentaire-Zorbeck",
     ]
     return world
+
+
+def _reporting_of(world: TenantB) -> None:
+    """An objective, a share link, an export and a report comment of tenant B."""
+    admin, coordinator = world.tenant.members[Role.ADMIN], world.tenant.members[Role.COORDINATOR]
+    world.objective = reporting_services.objective_create(
+        actor=admin.user,
+        operator_id=world.tenant.operator.pk,
+        name="Objectif-Zorbeck",
+        metric="people",
+        scope_kind="operator",
+        scope_id=world.tenant.operator.pk,
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+        target=500,
+    )
+    march = Period(date(2026, 3, 1), date(2026, 3, 1))
+    world.share_link = reporting_services.share_link_create(
+        actor=coordinator.user,
+        membership=coordinator,
+        label="Partage-Zorbeck",
+        scope_kind="contract",
+        scope_id=world.contract.pk,
+        period=march,
+    )
+    world.export_job = ExportJob.objects.create(
+        requester=coordinator.user,
+        membership=coordinator,
+        table="interactions",
+        export_format="csv",
+        params={"kind": "nation", "id": None, "first": "2026-03-01", "last": "2026-03-01"},
+        status=ExportJob.Status.READY,
+        file_name="zorbeck.csv",
+    )
+    reporting_services.report_comment_save(
+        actor=coordinator.user, contract=world.contract, period=march, text="Commentaire-Zorbeck"
+    )
 
 
 def _flow_of(world: TenantB) -> Visit:
