@@ -11,6 +11,7 @@ from tremplin.accounts.models import Operator, User
 from tremplin.demo import dataset
 from tremplin.demo.accounts_table import accounts_table
 from tremplin.demo.mediation_services import demo_mediation_load
+from tremplin.demo.reporting_services import demo_reporting_load
 from tremplin.demo.services import demo_people_load, demo_site_flags_apply, demo_staffing_load
 
 
@@ -113,6 +114,7 @@ class Command(BaseCommand):
 
         if not with_shifts:
             self.stdout.write("6/6 Interactions : aucune sans les permanences effectuées")
+            self._reporting()
             return
         self.stdout.write("6/6 Interactions et personnes accompagnées pendant les permanences")
         mediation = demo_mediation_load()
@@ -125,6 +127,12 @@ class Command(BaseCommand):
             f"Bénéficiaires suivis : {mediation.beneficiaries.created} créés, "
             f"{mediation.beneficiaries.existing} déjà présents."
         )
+        self._reporting()
+
+    def _reporting(self):
+        self.stdout.write("Statistiques : objectifs et chiffres agrégés")
+        objectives = demo_reporting_load()
+        self.stdout.write(f"Objectifs : {objectives.created} créés, {objectives.existing} déjà présents.")
 
 
 def _departement_code(code: str) -> str:
