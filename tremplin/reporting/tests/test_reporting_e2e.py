@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tremplin.core.roles import Role
-from tremplin.core.tests.e2e_fixtures import TABLET, axe_check
-from tremplin.staffing.tests.test_planning_e2e import sign_in_with_code
+from tremplin.core.tests.e2e_fixtures import TABLET, axe_check, sign_in_with_code
 
 from .known import build
 
