@@ -58,7 +58,8 @@ def horizontal_bars(title: str, bars: list[Bar], *, width: int = 560) -> SafeStr
         parts.append(
             f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end" font-size="13" fill="{INK}">'
             f"{escape(label)}</text>"
-            f'<rect x="{label_width}" y="{y + 4}" width="{_n(length)}" height="{row - 10}" fill="{COLOURS[0]}"/>'
+            f'<rect x="{label_width}" y="{y + 4}" width="{_n(length)}" height="{row - 10}" '
+            f'fill="{COLOURS[0]}"/>'
             f'<text x="{_n(label_width + length + 6)}" y="{y + 17}" font-size="13" font-weight="700" '
             f'fill="{INK}">{escape(bar.text)}</text>'
         )
@@ -109,14 +110,15 @@ def split(title: str, bars: list[Bar], *, width: int = 560) -> SafeString:
         )
         if length > 60:
             parts.append(
-                f'<text x="{_n(x + length / 2)}" y="30" text-anchor="middle" font-size="14" font-weight="700" '
-                f'fill="#ffffff">{escape(bar.text)}</text>'
+                f'<text x="{_n(x + length / 2)}" y="30" text-anchor="middle" font-size="14" '
+                f'font-weight="700" fill="#ffffff">{escape(bar.text)}</text>'
             )
         x += length
     for index, bar in enumerate(bars):
         y = 62 + index * 22
         parts.append(
             f'<rect x="10" y="{y}" width="14" height="14" fill="{COLOURS[index % len(COLOURS)]}"/>'
-            f'<text x="30" y="{y + 12}" font-size="13" fill="{INK}">{escape(bar.label)} : {escape(bar.text)}</text>'
+            f'<text x="30" y="{y + 12}" font-size="13" fill="{INK}">'
+            f"{escape(bar.label)} : {escape(bar.text)}</text>"
         )
     return _frame(title, _describe(bars), width, 62 + 22 * len(bars), "".join(parts))

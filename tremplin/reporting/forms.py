@@ -27,13 +27,12 @@ def scope_choices(viewer: Viewer) -> list[tuple[str, str]]:
         if not (viewer.is_national or viewer.is_platform_admin):
             departements = departements.filter(pk__in=viewer.departement_ids)
         choices += [(f"{ScopeKind.DEPARTEMENT}:{d.pk}", f"{d.code} – {d.name}") for d in departements]
-    if viewer.is_(Role.COORDINATOR, Role.ADMIN) or viewer.is_platform_admin:
-        if viewer.operator_id:
-            from tremplin.accounts.models import Operator
+    if (viewer.is_(Role.COORDINATOR, Role.ADMIN) or viewer.is_platform_admin) and viewer.operator_id:
+        from tremplin.accounts.models import Operator
 
-            operator = Operator.objects.filter(pk=viewer.operator_id).first()
-            if operator is not None:
-                choices.append((f"{ScopeKind.OPERATOR}:{operator.pk}", str(operator)))
+        operator = Operator.objects.filter(pk=viewer.operator_id).first()
+        if operator is not None:
+            choices.append((f"{ScopeKind.OPERATOR}:{operator.pk}", str(operator)))
     if not viewer.is_(Role.MEDIATOR):
         choices += [
             (f"{ScopeKind.CONTRACT}:{c.pk}", _("Contrat %(reference)s") % {"reference": c.reference})

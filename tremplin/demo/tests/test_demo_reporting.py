@@ -43,5 +43,7 @@ def test_the_national_objective_and_the_contract_ones_are_set(demo_with_shifts):
     assert national.target == 320_000
     assert str(national.ends_on) == "2023-12-31"
     assert Objective.objects.filter(scope_kind=ScopeKind.CONTRACT).exists()
-    everything = selectors.figures(ADMIN, NATION, contract_period(Contract.objects.get(reference="RNBM-LP62-2021")))
+    everything = selectors.figures(
+        ADMIN, NATION, contract_period(Contract.objects.get(reference="RNBM-LP62-2021"))
+    )
     assert everything.accompaniments >= 2_364

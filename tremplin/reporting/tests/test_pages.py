@@ -54,7 +54,9 @@ def test_the_mediator_sees_their_week_and_their_months_only(world):
     page = client.get(f"{reverse('reporting:dashboard')}?{MARCH}")
     assert page.status_code == 200
     assert 'data-testid="figure-interactions">5<' in page.content.decode()
-    assert client.get(reverse("reporting:scope", kwargs={"kind": "site", "pk": world.s1.pk})).status_code == 404
+    assert (
+        client.get(reverse("reporting:scope", kwargs={"kind": "site", "pk": world.s1.pk})).status_code == 404
+    )
     assert client.get(reverse("reporting:objectives")).status_code == 403
 
 
@@ -64,7 +66,10 @@ def test_every_table_downloads_as_csv_and_xlsx_with_the_pages_numbers(world):
     lines = client.get(f"{url}?{MARCH}&table=par-kind&format=csv").content.decode("utf-8-sig").splitlines()
     rows = list(csv.reader(lines, delimiter=";"))
     assert rows[0][:2] == ["Types d'action", "Interactions"]
-    assert ["Information et orientation", "2"] == rows[1][:2] or ["Accompagnement individualisé", "2"] == rows[1][:2]
+    assert rows[1][:2] == ["Information et orientation", "2"] or rows[1][:2] == [
+        "Accompagnement individualisé",
+        "2",
+    ]
     workbook = load_workbook(io.BytesIO(client.get(f"{url}?{MARCH}&table=par-mois&format=xlsx").content))
     sheet = workbook.worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
@@ -108,7 +113,14 @@ def test_objectives_show_progress_and_projection(world):
     assert response.status_code == 302
     bad = client.post(
         reverse("reporting:objectives"),
-        {"name": "x", "metric": "people", "scope": "nation", "target": 0, "starts_on": "2026-03-01", "ends_on": "2026-01-01"},
+        {
+            "name": "x",
+            "metric": "people",
+            "scope": "nation",
+            "target": 0,
+            "starts_on": "2026-03-01",
+            "ends_on": "2026-01-01",
+        },
     )
     assert bad.status_code == 400
     assert "échéance doit suivre le début" in bad.content.decode()
@@ -124,7 +136,12 @@ def test_share_links_show_figures_without_sign_in_until_revoked(world, client):
     coordinator = world.a.client(Role.COORDINATOR)
     response = coordinator.post(
         reverse("reporting:share_list"),
-        {"label": "Pour la CDPPT", "scope": f"contract:{world.contract.pk}", "du": "2026-03", "au": "2026-03"},
+        {
+            "label": "Pour la CDPPT",
+            "scope": f"contract:{world.contract.pk}",
+            "du": "2026-03",
+            "au": "2026-03",
+        },
     )
     assert response.status_code == 302
     from tremplin.reporting.models import ShareLink
