@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import resource
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -27,8 +25,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 RUNS = 7
 
@@ -61,7 +57,9 @@ def _generate(args) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", choices=["generate", "measure", "export"])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--rows", type=int, default=1_000_000)
