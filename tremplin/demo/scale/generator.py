@@ -157,7 +157,7 @@ def generate(options: Options, progress: Callable[[str], None] = logger.info) ->
         _days(context, territory, staffing, progress)
         progress("4/4 Index et contraintes, personnes anonymisées")
         context.sink.finish()
-        bulk.restore(lambda name: logger.info("restoring %s", name))
+        bulk.restore(lambda name: logger.debug("restoring %s", name))
         anonymised = context.counts.pop("_anonymised_ids")
         for start in range(0, len(anonymised), 1000):
             Accompaniment.objects.filter(beneficiary_id__in=anonymised[start : start + 1000]).update(

@@ -148,6 +148,7 @@ class BulkLoad:
         if not self.active:
             return
         with connection.cursor() as cursor:
+            _check_pending(cursor)
             for table in self.tables:
                 cursor.execute(
                     "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
@@ -175,6 +176,7 @@ class BulkLoad:
         if not self.active:
             return
         with connection.cursor() as cursor:
+            _check_pending(cursor)
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             for definition in self.indexes:
                 progress(definition.split(" ON ")[0].replace("CREATE ", "").lower())
@@ -183,3 +185,10 @@ class BulkLoad:
             for _kind, table, name, definition in sorted(self.constraints, key=lambda c: c[0], reverse=True):
                 progress(f"{table}.{name}")
                 cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+
+
+def _check_pending(cursor) -> None:
+    """Run the foreign-key checks deferred so far in the transaction: PostgreSQL alters no table with
+    checks still pending (rows just inserted, e.g. the communes imported first)."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
