@@ -186,7 +186,8 @@ def generate(options: Options, progress: Callable[[str], None] = logger.info) ->
 def _days(context: Context, territory, staffing, progress) -> None:
     days = staffing_step.Days(context, staffing)
     mediation = Mediation(context, staffing, territory)
-    flow = Flow(context, staffing)
+    #: What happens around the records of an office's day, written after them: the queue.
+    steps = [Flow(context, staffing)]
     day = context.period.first_day
     month = None
     while day <= context.period.until:
@@ -200,11 +201,13 @@ def _days(context: Context, territory, staffing, progress) -> None:
             records = []
             for shift in site_shifts:
                 records += mediation.fill(shift, day)
-            flow.site_day(site_id, day, site_shifts, records)
+            for step in steps:
+                step.site_day(site_id, day, site_shifts, records)
         mediation.sweep(day)
         day += timedelta(days=1)
     anonymised = mediation.finish()
-    flow.finish()
+    for step in steps:
+        context.counts.update(step.finish())
     context.counts.update(
         shifts=days.shifts,
         interactions=mediation.interactions,
@@ -214,8 +217,5 @@ def _days(context: Context, territory, staffing, progress) -> None:
         interaction_themes=mediation.themes,
         beneficiaries=mediation.created,
         anonymised_beneficiaries=len(anonymised),
-        queue_sites=len(flow.sites),
-        visits=flow.visits,
-        visit_events=flow.events,
         _anonymised_ids=anonymised,
     )
