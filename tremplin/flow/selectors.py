@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from tremplin.core.roles import Role
@@ -39,6 +39,18 @@ def queue_of(viewer: Viewer, site, *, day=None):
         .filter(site=site, day=day, state__in=QUEUE_STATES)
         .prefetch_related(Prefetch("reasons", queryset=VisitReason.objects.order_by("id")))
         .order_by("arrived_at", "id")
+    )
+
+
+def visit_to_record(viewer: Viewer, pk) -> Visit | None:
+    """The queue's visit an interaction is being recorded for: one being served, or one closed after a
+    tension whose prevention has not been recorded yet. None for anything else."""
+    if not str(pk or "").isdigit():
+        return None
+    return (
+        visits_visible_to(viewer)
+        .filter(Q(state=State.SERVING) | Q(state=State.DONE, tension=True, interaction__isnull=True), pk=pk)
+        .first()
     )
 
 

@@ -4,10 +4,11 @@ same queue never call the same visit twice and two arrivals never get the same t
 from __future__ import annotations
 
 import uuid as uuid_module
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,6 +70,37 @@ def site_reason_update(
         payload={"site": site_reason.site_id, "reason": site_reason.reason, "route": default_route},
     )
     return site_reason
+
+
+#: The history a site's reasons are ordered by when the coordinator asks for « most frequent first ».
+FREQUENCY_WINDOW_DAYS = 90
+
+
+@transaction.atomic
+def site_reasons_order_by_frequency(*, actor, site, now: datetime | None = None) -> list[SiteReason]:
+    """Puts the site's reasons in order of how often visits gave them over the last 90 days, the most
+    frequent first; reasons never given keep their relative order after them."""
+    since = timezone.localdate(now or timezone.now()) - timedelta(days=FREQUENCY_WINDOW_DAYS)
+    counts = dict(
+        VisitReason.objects.filter(visit__site=site, visit__day__gte=since)
+        .values_list("reason")
+        .annotate(count=Count("id"))
+        .values_list("reason", "count")
+    )
+    reasons = sorted(
+        SiteReason.objects.select_for_update().filter(site=site),
+        key=lambda item: (-counts.get(item.reason, 0), item.position, item.reason),
+    )
+    for position, item in enumerate(reasons):
+        item.position = position
+    SiteReason.objects.bulk_update(reasons, ["position"])
+    journal_record(
+        action="flow.site_reason.ordered",
+        actor=actor,
+        obj=site,
+        payload={"site": site.pk, "order": [item.reason for item in reasons]},
+    )
+    return reasons
 
 
 def _next_ticket(site, day) -> int:
@@ -276,12 +308,21 @@ def visit_note_tension(*, actor, visit: Visit) -> Visit:
 
 
 @transaction.atomic
-def visit_link_interaction(*, actor, visit: Visit, interaction) -> Visit:
+def visit_recorded(*, actor, visit: Visit, interaction, at: datetime | None = None) -> Visit:
+    """Links the interaction recorded for the visit; a visit being served then ends with the mediator
+    (a visit closed after a tension only gets its conflict prevention linked)."""
     visit = _locked(visit)
     if interaction.operator_id != visit.operator_id or interaction.site_id != visit.site_id:
         raise FlowError(_("Cette interaction n'a pas eu lieu sur le site de la visite."))
+    if visit.interaction_id is not None and visit.interaction_id != interaction.pk:
+        raise FlowError(
+            _("La visite %(ticket)s a déjà son interaction enregistrée.") % {"ticket": visit.label}
+        )
     visit.interaction = interaction
     visit.save(update_fields=["interaction", "updated_at"])
+    if visit.state == State.SERVING:
+        visit = _move(visit, actor=actor, to=State.DONE, at=at or timezone.now(), route=Route.MEDIATOR)
+        _learn_service_time(visit)
     return visit
 
 

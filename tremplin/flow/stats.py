@@ -20,7 +20,7 @@ from tremplin.core.tenancy import Viewer
 from tremplin.territory.models import Site
 
 from .models import Board, Reason, Route, SiteReason, State, Visit, VisitEvent, VisitReason
-from .selectors import estimated_waits, queue_sites_for, staff_on_site
+from .selectors import STAFF_ROLES, estimated_waits, queue_sites_for, staff_on_site
 
 #: The route column of a visit not closed yet.
 OPEN_LABEL = _("Pas encore terminée")
@@ -124,6 +124,24 @@ def board_site_for(viewer: Viewer, site_pk: int) -> tuple[Site | None, bool]:
         return Site.objects.filter(pk=site_pk).first(), True
     site = queue_sites_for(viewer).filter(pk=site_pk).first()
     return site, site is not None and viewer.is_(Role.COORDINATOR, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class QueueAccess:
+    """What the viewer may open of a site's queue: run it, read its statistics, manage its screen."""
+
+    run: bool
+    stats: bool
+    board: bool
+
+    def __bool__(self) -> bool:
+        return self.run or self.stats or self.board
+
+
+def queue_access(viewer: Viewer, site: Site) -> QueueAccess:
+    runs = viewer.is_(*STAFF_ROLES) and queue_sites_for(viewer).filter(pk=site.pk).exists()
+    _site, manages = board_site_for(viewer, site.pk)
+    return QueueAccess(run=runs, stats=stats_site_for(viewer, site.pk) is not None, board=manages)
 
 
 # ---------------------------------------------------------------------------------------------

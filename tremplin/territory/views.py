@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 
+from tremplin.flow.stats import queue_access
 from tremplin.staffing.selectors import next_presence_at
 
 from . import selectors
@@ -40,5 +41,5 @@ def site_detail(request, pk: int):
     return render(
         request,
         "territory/site_detail.html",
-        {"site": site, "next_presence": next_presence_at(site)},
+        {"site": site, "next_presence": next_presence_at(site), "queue": queue_access(request.viewer, site)},
     )

@@ -157,6 +157,18 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
         page.get_by_role("button", name="Se connecter").click()
 
 
+def sign_in_with_code(page, user) -> None:
+    """Signs in a person who must give a second factor: a confirmed TOTP device, then its current code."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="e2e", confirmed=True)
+    sign_in(page, user.email)
+    page.get_by_label("Code à 6 chiffres").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button", name="Valider").click()
+    page.wait_for_load_state()
+
+
 def sign_out(page) -> None:
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url("**/connexion/")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from tremplin.core.roles import Role
 from tremplin.flow import services
 from tremplin.flow.models import SiteReason, State, Visit
+from tremplin.mediation.forms import YES
 from tremplin.mediation.models import Interaction
 from tremplin.mediation.tests.helpers import at_work
 
@@ -366,6 +367,37 @@ def test_a_record_for_a_visit_no_longer_served_records_and_leaves_the_visit(work
     assert Interaction.objects.count() == 1 and visit.interaction is None and visit.route == "counter"
 
 
+@pytest.mark.parametrize("action,data", [("orienter", {"route": "counter"}), ("parti", {})])
+def test_a_tension_closed_without_service_asks_for_its_conflict_prevention(work, mediator, action, data):
+    visit = add(work, "banking")
+    mediator.post(action_url(visit, "tension"))
+    response = mediator.post(action_url(visit, action), data)
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert query["kind"] == ["conflict_prevention"] and query["visite"] == [str(visit.pk)]
+    html = html_of(mediator.get(response["Location"]))
+    assert "une tension a été signalée" in html
+    hidden = {
+        name: re.search(rf'type="hidden" name="{name}" value="([^"]+)"', html).group(1)
+        for name in ("client_uuid", "started_at", "visit")
+    }
+    response = mediator.post(
+        reverse("mediation:record"),
+        {**hidden, "kind": "conflict_prevention", "conflict_severity": "low", "conflict_defused": YES},
+        follow=True,
+    )
+    assert messages_of(response)[-1].startswith("Prévention de conflit enregistrée pour la visite 001")
+    visit.refresh_from_db()
+    interaction = Interaction.objects.get()
+    assert visit.interaction == interaction and interaction.kind == "conflict_prevention"
+    assert visit.state == State.DONE and visit.route == data.get("route", "left")
+
+
+def test_a_visit_closed_without_tension_goes_back_to_the_queue(work, mediator):
+    visit = add(work, "banking")
+    response = mediator.post(action_url(visit, "orienter"), {"route": "machine"})
+    assert response["Location"] == queue_url(work.site)
+
+
 def test_the_record_screen_ignores_another_operators_visit(work, mediator, tenant_b):
     other = at_work(tenant_b)
     visit = add(other, "banking")
@@ -402,6 +434,42 @@ def test_a_coordinator_orders_routes_and_hides_reasons(work):
         r'name="reasons" value="(\w+)"', queue_html.split('class="queue-taps"')[1].split("</form>")[0]
     )
     assert taps[:2] == ["mobile", "parcel_pickup"] and "other" not in taps
+
+
+def test_a_coordinator_puts_the_most_frequent_reasons_first(work, clock):
+    for reasons in (["mobile"], ["mobile", "banking"], ["mobile"], ["digital_identity"], ["banking"]):
+        add(work, *reasons, at=OPENED - timedelta(days=10))
+    add(work, "other", at=OPENED - timedelta(days=200))
+    coordinator = work.tenant.client(Role.COORDINATOR)
+    url = reverse("flow:reasons_edit", args=[work.site.pk])
+    response = coordinator.post(url, {"by_frequency": "1"}, follow=True)
+    assert messages_of(response) == [
+        "Les motifs sont rangés du plus fréquent au moins fréquent (90 derniers jours)."
+    ]
+    order = list(
+        SiteReason.objects.filter(site=work.site).order_by("position").values_list("reason", flat=True)
+    )
+    # Mobile 3, banking 2, digital identity 1; then the others in their former order (an old visit
+    # for « other » is outside the 90 days and does not count).
+    assert order[:3] == ["mobile", "banking", "digital_identity"]
+    assert order[3:] == [
+        "parcel_pickup",
+        "sending",
+        "postal_forms",
+        "administrative_procedure",
+        "information",
+        "other",
+    ]
+    taps = re.findall(
+        r'name="reasons" value="(\w+)"',
+        html_of(coordinator.get(queue_url(work.site))).split('class="queue-taps"')[1].split("</form>")[0],
+    )
+    assert taps[:3] == ["mobile", "banking", "digital_identity"]
+
+
+def test_mediators_cannot_reorder_reasons(work, mediator):
+    url = reverse("flow:reasons_edit", args=[work.site.pk])
+    assert mediator.post(url, {"by_frequency": "1"}).status_code == 403
 
 
 def test_reasons_edit_shows_french_errors(work):
@@ -452,3 +520,40 @@ def test_funders_are_refused(work):
     assert funder.get(queue_url(work.site)).status_code == 403
     assert funder.post(action_url(visit, "appeler")).status_code == 403
     assert funder.get(reverse("flow:reasons_edit", args=[work.site.pk])).status_code == 403
+
+
+# ---------------------------------------------------------------------------------------------
+# Where each role finds the queue, its statistics and its public screen
+# ---------------------------------------------------------------------------------------------
+
+
+def site_queue_links(client, site) -> list[str]:
+    html = html_of(client.get(reverse("territory:site_detail", args=[site.pk])))
+    if 'data-testid="site-queue-links"' not in html:
+        return []
+    block = html.split('data-testid="site-queue-links"')[1].split("</ul>")[0]
+    return re.findall(r'href="([^"]+)"', block)
+
+
+def test_the_site_page_leads_each_role_to_what_it_may_open_of_the_queue(work, mediator):
+    site = work.site
+    stats_url = reverse("flow:site_stats", args=[site.pk])
+    board_url = reverse("flow:board_admin", args=[site.pk])
+    assert site_queue_links(mediator, site) == [queue_url(site), stats_url]
+    coordinator = work.tenant.client(Role.COORDINATOR)
+    assert site_queue_links(coordinator, site) == [queue_url(site), stats_url, board_url]
+    assert site_queue_links(work.tenant.client(Role.FUNDER), site) == [stats_url]
+
+
+def test_the_queue_home_of_a_coordinator_links_statistics_screen_and_reasons(work):
+    html = html_of(work.tenant.client(Role.COORDINATOR).get(reverse("flow:queue_home")))
+    for name in ("flow:site_stats", "flow:board_admin", "flow:reasons_edit"):
+        assert reverse(name, args=[work.site.pk]) in html
+
+
+def test_the_queue_screen_links_its_statistics_and_for_coordinators_its_screen(work, mediator):
+    board_url = reverse("flow:board_admin", args=[work.site.pk])
+    mediator_html = html_of(mediator.get(queue_url(work.site)))
+    assert reverse("flow:site_stats", args=[work.site.pk]) in mediator_html
+    assert board_url not in mediator_html
+    assert board_url in html_of(work.tenant.client(Role.COORDINATOR).get(queue_url(work.site)))

@@ -357,16 +357,33 @@ def test_tension_is_noted_once(work):
     assert JournalEntry.objects.filter(action="flow.visit.tension").count() == 1
 
 
-def test_an_interaction_is_linked_only_from_the_visits_site(work):
-    visit = arrive(work)
+def test_recording_a_served_visit_links_the_interaction_and_ends_it_with_the_mediator(work, clock):
+    visit = services.visit_serve(actor=work.user, visit=arrive(work, ["mobile"]))
+    clock.shift(timedelta(minutes=12))
     interaction = record(work, started_at=NINE)
-    visit = services.visit_link_interaction(actor=work.user, visit=visit, interaction=interaction)
-    assert Visit.objects.get(pk=visit.pk).interaction == interaction
-    elsewhere = arrive(work)
+    visit = services.visit_recorded(actor=work.user, visit=visit, interaction=interaction)
+    assert (visit.state, visit.route, visit.interaction) == (State.DONE, Route.MEDIATOR, interaction)
+    assert _service_seconds(work.site, "mobile") == (12 * 60, 1)
+
+
+def test_a_tension_recorded_after_the_visit_closed_is_linked_without_moving_it(work):
+    visit = services.visit_note_tension(actor=work.user, visit=arrive(work))
+    visit = services.visit_close(actor=work.user, visit=visit, route=Route.COUNTER)
+    interaction = record(work, started_at=NINE, kind="conflict_prevention")
+    visit = services.visit_recorded(actor=work.user, visit=visit, interaction=interaction)
+    assert (visit.state, visit.route, visit.interaction) == (State.DONE, Route.COUNTER, interaction)
+    with pytest.raises(FlowError, match="a déjà son interaction enregistrée"):
+        services.visit_recorded(actor=work.user, visit=visit, interaction=record(work, started_at=NINE))
+
+
+def test_an_interaction_is_linked_only_from_the_visits_site(work):
+    elsewhere = services.visit_serve(actor=work.user, visit=arrive(work))
+    interaction = record(work, started_at=NINE)
     interaction.site = SiteFactory(commune=work.site.commune, name="Autre bureau")
     with pytest.raises(FlowError, match="n'a pas eu lieu sur le site de la visite"):
-        services.visit_link_interaction(actor=work.user, visit=elsewhere, interaction=interaction)
-    assert Visit.objects.get(pk=elsewhere.pk).interaction is None
+        services.visit_recorded(actor=work.user, visit=elsewhere, interaction=interaction)
+    elsewhere = Visit.objects.get(pk=elsewhere.pk)
+    assert elsewhere.interaction is None and elsewhere.state == State.SERVING
 
 
 def test_rotating_the_board_changes_its_secret_and_the_old_one_stops_working(work, clock):

@@ -126,6 +126,15 @@ def record_url(visit) -> str:
     return f"{reverse('mediation:record')}?{urlencode(params)}"
 
 
+def _after_close(request, visit, back: str) -> str:
+    """Where a closed visit leads: a tension not yet recorded opens the record screen as a conflict
+    prevention (for a mediator, who records); otherwise back to the queue."""
+    if visit.tension and visit.interaction_id is None and request.viewer.is_(Role.MEDIATOR):
+        messages.info(request, _("Une tension a été signalée : enregistrez sa prévention."))
+        return record_url(visit)
+    return back
+
+
 def _rows(visits, now) -> list[dict]:
     rows = []
     for visit in visits:
@@ -197,7 +206,12 @@ def queue_home(request):
     return render(
         request,
         "flow/queue_home.html",
-        {"sites": sites, "is_mediator": viewer.is_(Role.MEDIATOR), "profile": profile},
+        {
+            "sites": sites,
+            "is_mediator": viewer.is_(Role.MEDIATOR),
+            "profile": profile,
+            "manages": _can_edit_reasons(viewer),
+        },
     )
 
 
@@ -307,11 +321,13 @@ def visit_action(request, pk: int, action: str):
                 _("Ticket %(ticket)s orienté : %(route)s.")
                 % {"ticket": visit.label, "route": Route(visit.route).label},
             )
+            return redirect(_after_close(request, visit, back))
         elif action == "parti":
             visit = services.visit_close(actor=actor, visit=visit, route=Route.LEFT)
             messages.success(
                 request, _("Ticket %(ticket)s : parti sans être servi.") % {"ticket": visit.label}
             )
+            return redirect(_after_close(request, visit, back))
         elif action == "tension":
             if visit.state == State.DONE:
                 messages.error(
@@ -325,8 +341,8 @@ def visit_action(request, pk: int, action: str):
             messages.warning(
                 request,
                 _(
-                    "Tension notée pour le ticket %(ticket)s : quand vous le servirez, l'interaction "
-                    "sera une prévention de conflit."
+                    "Tension notée pour le ticket %(ticket)s : quand vous le servirez ou l'orienterez, "
+                    "vous enregistrerez une prévention de conflit."
                 )
                 % {"ticket": visit.label},
             )
@@ -344,6 +360,14 @@ def reasons_edit(request, site_pk: int):
     if not _can_edit_reasons(request.viewer):
         raise PermissionDenied
     reasons = services.site_reasons_ensure(site=site)
+    if request.method == "POST" and "by_frequency" in request.POST:
+        services.site_reasons_order_by_frequency(actor=request.user, site=site)
+        messages.success(
+            request,
+            _("Les motifs sont rangés du plus fréquent au moins fréquent (%(days)s derniers jours).")
+            % {"days": services.FREQUENCY_WINDOW_DAYS},
+        )
+        return redirect("flow:reasons_edit", site_pk=site.pk)
     data = request.POST if request.method == "POST" else None
     forms = [SiteReasonForm(data, site_reason=item) for item in reasons]
     if data is not None and all(form.is_valid() for form in forms):
@@ -364,5 +388,10 @@ def reasons_edit(request, site_pk: int):
     return render(
         request,
         "flow/reasons_edit.html",
-        {"site": site, "forms": forms, "has_errors": any(form.errors for form in forms)},
+        {
+            "site": site,
+            "forms": forms,
+            "has_errors": any(form.errors for form in forms),
+            "frequency_days": services.FREQUENCY_WINDOW_DAYS,
+        },
     )

@@ -6,26 +6,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from tremplin.core.roles import Role
-from tremplin.core.tests.e2e_fixtures import TABLET, axe_check, axe_check_twin, sign_in
+from tremplin.core.tests.e2e_fixtures import TABLET, axe_check, axe_check_twin, sign_in_with_code
 
 from .helpers import record
 
 pytestmark = pytest.mark.e2e
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def sign_in_with_code(page, user) -> None:
-    device = TOTPDevice.objects.create(user=user, name="e2e", confirmed=True)
-    sign_in(page, user.email)
-    page.get_by_label("Code à 6 chiffres").fill(f"{totp(device.bin_key):06d}")
-    page.get_by_role("button", name="Valider").click()
-    page.wait_for_load_state()
 
 
 @pytest.fixture

@@ -101,14 +101,11 @@ def _record_form(
     )
 
 
-def _serving_visit(request, pk):
-    """The queue's visit being served that this record is for (`?visite=` from the queue screen)."""
+def _visit_to_record(request, pk):
+    """The queue's visit this record is for (`?visite=` from the queue screen), or None."""
     from tremplin.flow import selectors as flow_selectors
-    from tremplin.flow.models import State
 
-    if not str(pk or "").isdigit():
-        return None
-    return flow_selectors.visits_visible_to(request.viewer).filter(pk=pk, state=State.SERVING).first()
+    return flow_selectors.visit_to_record(request.viewer, pk)
 
 
 def _visit_prefill(request) -> tuple[dict, list[str]]:
@@ -121,26 +118,29 @@ def _visit_prefill(request) -> tuple[dict, list[str]]:
     themes = [code for code in request.GET.get("themes", "").split(",") if code in Theme.values]
     if themes:
         initial["themes"] = themes
-    visit = _serving_visit(request, request.GET.get("visite"))
+    visit = _visit_to_record(request, request.GET.get("visite"))
     if visit is not None:
         initial["visit"] = visit.pk
     return initial, themes
 
 
-def _close_visit(request, visit_pk, interaction):
-    """Links the recorded interaction to the visit served and ends the visit with the mediator."""
+def _link_visit(request, visit, interaction) -> bool:
+    """Gives the queue's visit its recorded interaction (a visit being served then ends); says so."""
     from tremplin.flow import services as flow_services
-    from tremplin.flow.models import Route
 
-    visit = _serving_visit(request, visit_pk)
-    if visit is None:
-        return None
+    was_served = visit.state == "serving"
     try:
-        flow_services.visit_link_interaction(actor=request.user, visit=visit, interaction=interaction)
-        return flow_services.visit_close(actor=request.user, visit=visit, route=Route.MEDIATOR)
+        flow_services.visit_recorded(actor=request.user, visit=visit, interaction=interaction)
     except flow_services.FlowError as error:
         messages.warning(request, " ".join(error.messages))
-        return None
+        return False
+    message = (
+        _("Interaction enregistrée, visite %(ticket)s terminée : %(what)s.")
+        if was_served
+        else _("Prévention de conflit enregistrée pour la visite %(ticket)s : %(what)s.")
+    )
+    messages.success(request, message % {"ticket": f"{visit.ticket:03d}", "what": summary(interaction)})
+    return True
 
 
 def _fresh_initial(now) -> dict:
@@ -186,7 +186,7 @@ def record(request):
     context = selectors.recording_context(profile)
     now = timezone.now()
     if request.method == "POST":
-        visit = _serving_visit(request, request.POST.get("visit"))
+        visit = _visit_to_record(request, request.POST.get("visit"))
         extra = request.POST.getlist("themes") if visit else ()
         form = _record_form(request, profile, context, request.POST, now=now, extra_themes=extra)
         if form.is_valid():
@@ -213,14 +213,8 @@ def record(request):
                         ),
                     )
                 else:
-                    closed = _close_visit(request, form.cleaned_data.get("visit"), interaction)
-                    if closed is not None:
-                        messages.success(
-                            request,
-                            _("Interaction enregistrée, visite %(ticket)s terminée : %(what)s.")
-                            % {"ticket": f"{closed.ticket:03d}", "what": summary(interaction)},
-                        )
-                        return redirect("flow:queue", site_pk=closed.site_id)
+                    if visit is not None and _link_visit(request, visit, interaction):
+                        return redirect("flow:queue", site_pk=visit.site_id)
                     request.session[LAST_RECORD] = interaction.pk
                 return redirect("mediation:record")
         if form.is_stale:
@@ -235,7 +229,7 @@ def record(request):
     if beneficiary is not None:
         initial["beneficiary"] = beneficiary.pk
     form = _record_form(request, profile, context, initial=initial, now=now, extra_themes=extra)
-    visit = _serving_visit(request, prefill.get("visit"))
+    visit = _visit_to_record(request, prefill.get("visit"))
     return _render_record(
         request, profile, context, form, now=now, details_open=beneficiary is not None, visit=visit
     )

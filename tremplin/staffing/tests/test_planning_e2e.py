@@ -4,12 +4,10 @@ from datetime import date, time, timedelta
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from tremplin.core.roles import Role
-from tremplin.core.tests.e2e_fixtures import DESKTOP, TABLET, axe_check, sign_in
+from tremplin.core.tests.e2e_fixtures import DESKTOP, TABLET, axe_check, sign_in, sign_in_with_code
 from tremplin.staffing.models import MediatorProfile, Rotation
 from tremplin.territory.tests.factories import SiteFactory
 
@@ -18,14 +16,6 @@ from .factories import ContractFactory, ContractSiteFactory, RotationFactory
 pytestmark = pytest.mark.e2e
 
 TOUCH = 44
-
-
-def sign_in_with_code(page, user) -> None:
-    device = TOTPDevice.objects.create(user=user, name="e2e", confirmed=True)
-    sign_in(page, user.email)
-    page.get_by_label("Code à 6 chiffres").fill(f"{totp(device.bin_key):06d}")
-    page.get_by_role("button", name="Valider").click()
-    page.wait_for_load_state()
 
 
 @pytest.fixture

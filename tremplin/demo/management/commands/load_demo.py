@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from tremplin.accounts.models import Operator, User
-from tremplin.demo import dataset
+from tremplin.demo import dataset, flow_services
 from tremplin.demo.accounts_table import accounts_table
+from tremplin.demo.flow_services import demo_flow_load
 from tremplin.demo.mediation_services import demo_mediation_load
 from tremplin.demo.services import demo_people_load, demo_site_flags_apply, demo_staffing_load
 
@@ -114,7 +115,9 @@ class Command(BaseCommand):
         if not with_shifts:
             self.stdout.write("6/6 Interactions : aucune sans les permanences effectuées")
             return
-        self.stdout.write("6/6 Interactions et personnes accompagnées pendant les permanences")
+        self.stdout.write(
+            "6/6 Interactions, personnes accompagnées et file d'attente pendant les permanences"
+        )
         mediation = demo_mediation_load()
         self.stdout.write(
             f"Interactions : {mediation.interactions.created} enregistrées "
@@ -124,6 +127,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Bénéficiaires suivis : {mediation.beneficiaries.created} créés, "
             f"{mediation.beneficiaries.existing} déjà présents."
+        )
+        flow = demo_flow_load()
+        self.stdout.write(
+            f"File d'attente : {flow.visits} visites ajoutées sur {flow_services.QUEUE_DAYS} jours "
+            f"({flow.served} servies par un médiateur), dont {flow.waiting_now} en attente maintenant."
         )
 
 
