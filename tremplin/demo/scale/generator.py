@@ -12,6 +12,7 @@ transaction: a failure leaves the database as it was.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time as clock
 from collections.abc import Callable
@@ -149,14 +150,22 @@ def generate(options: Options, progress: Callable[[str], None] = logger.info) ->
     with transaction.atomic():
         bulk = BulkLoad(BULK_MODELS)
         bulk.drop()
-        progress("1/4 Territoire : points de contact et bureaux avec médiation")
-        territory = territory_step.build(context)
-        progress("2/4 Opérateurs, comptes, contrats, rotations et absences")
-        staffing = staffing_step.build(context, territory)
-        progress("3/4 Jour après jour : permanences, interactions, personnes accompagnées, file d'attente")
-        _days(context, territory, staffing, progress)
-        progress("4/4 Index et contraintes, personnes anonymisées")
-        context.sink.finish()
+        try:
+            progress("1/4 Territoire : points de contact et bureaux avec médiation")
+            territory = territory_step.build(context)
+            progress("2/4 Opérateurs, comptes, contrats, rotations et absences")
+            staffing = staffing_step.build(context, territory)
+            progress(
+                "3/4 Jour après jour : permanences, interactions, personnes accompagnées, file d'attente"
+            )
+            _days(context, territory, staffing, progress)
+            progress("4/4 Index et contraintes, personnes anonymisées")
+            context.sink.finish()
+        except BaseException:
+            # Let the batch being copied end before the transaction is rolled back.
+            with contextlib.suppress(Exception):
+                context.sink.wait()
+            raise
         bulk.restore(lambda name: logger.debug("restoring %s", name))
         anonymised = context.counts.pop("_anonymised_ids")
         for start in range(0, len(anonymised), 1000):
@@ -210,6 +219,7 @@ def _days(context: Context, territory, staffing, progress) -> None:
         context.counts.update(step.finish())
     context.counts.update(
         shifts=days.shifts,
+        shift_hours=round(days.minutes / 60),
         interactions=mediation.interactions,
         deleted_interactions=mediation.deleted,
         workshop_interactions=mediation.workshops,

@@ -5,15 +5,16 @@ import hashlib
 from datetime import date
 from io import StringIO
 
+import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tremplin.accounts.models import Operator
 from tremplin.core.models import JournalEntry
-from tremplin.demo.scale import generator
+from tremplin.demo.scale import generator, mediation
 from tremplin.mediation import services as mediation_services
 from tremplin.mediation.models import Accompaniment, Beneficiary, Interaction
 from tremplin.staffing.models import Shift
@@ -115,6 +116,23 @@ def test_a_failure_leaves_the_database_as_it_was(communes, monkeypatch):
     with pytest.raises(RuntimeError):
         generate(*QUICK)
     assert not Site.objects.exists() and not Interaction.objects.exists() and not Shift.objects.exists()
+    assert _indexes() == indexes
+
+
+def test_a_row_the_database_refuses_stops_everything(communes, monkeypatch):
+    """A CHECK constraint stays in force while rows are copied: a wrong row is refused, not stored."""
+    indexes = _indexes()
+    describe = mediation._describe
+
+    def wrong(draft, shift, rng):
+        values = describe(draft, shift, rng)
+        values.update(oriented=False, orientation_target="guichet_la_poste")
+        return values
+
+    monkeypatch.setattr(mediation, "_describe", wrong)
+    with pytest.raises((IntegrityError, psycopg.errors.IntegrityError)):
+        generate(*QUICK)
+    assert not Site.objects.exists() and not Interaction.objects.exists()
     assert _indexes() == indexes
 
 
