@@ -5,6 +5,9 @@
 3. mediation — the interactions of each shift, their themes and people, the followed beneficiaries;
 4. flow — the walk-in queue of the offices that run it.
 
+With the workshops app, a fifth step joins the fourth in `_days`: the sessions behind the group
+interactions (each `Record.workshop` holds its topic and level, `Record.followed` its followed people).
+
 Steps 2 to 4 run together, day after day over the period, so that rows are written as they are drawn
 (constant memory) and in the order real use would have written them. Everything happens in one
 transaction: a failure leaves the database as it was.
