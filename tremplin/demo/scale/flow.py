@@ -41,6 +41,10 @@ FLOW_SITE_SHARE = 0.3
 FLOW_DAYS = 365
 #: Share of the records made in the office that came through the queue.
 QUEUED_SHARE = 0.7
+#: Share of the tensions in the queue closed without service (the person sent on, or gone) before the
+#: mediator recorded the conflict prevention; and where those people went.
+TENSION_CLOSED_SHARE = 0.5
+TENSION_ROUTES = {Route.COUNTER: 40, Route.LEFT: 40, Route.PARTNER: 20}
 #: Visits not served by the mediator, for each one served, and where they went.
 OTHERS_PER_SERVED = 0.45
 OTHER_ROUTES = {Route.COUNTER: 40, Route.MACHINE: 25, Route.PARTNER: 8, Route.WORKSHOP: 5, Route.LEFT: 22}
@@ -141,27 +145,7 @@ class Flow:
                 continue
             if rng.random() >= QUEUED_SHARE:
                 continue
-            actor = record.shift.mediator.user_id
-            served_at = record.started_at
-            called_at = served_at - timedelta(seconds=rng.randint(20, 120)) if rng.random() < 0.9 else None
-            wait = timedelta(seconds=int(rng.expovariate(1 / 420)))
-            arrived_at = max(opening, (called_at or served_at) - wait)
-            steps = []
-            if called_at is not None and called_at > arrived_at:
-                steps.append((State.CALLED, "", called_at))
-            steps.append((State.SERVING, "", served_at))
-            steps.append((State.DONE, Route.MEDIATOR, record.ended_at))
-            visits.append(
-                _Visit(
-                    arrived_at=arrived_at,
-                    reasons=self._reasons(record),
-                    steps=steps,
-                    actor=actor,
-                    group_size=min(record.people, 20),
-                    tension=record.tension,
-                    interaction=record.id,
-                )
-            )
+            visits.append(self._queued(record, opening, rng))
         served = len(visits)
         others = round(served * OTHERS_PER_SERVED * rng.uniform(0.6, 1.4))
         routes, weights = list(OTHER_ROUTES), list(OTHER_ROUTES.values())
@@ -186,7 +170,8 @@ class Flow:
                     steps=steps,
                     actor=shift.mediator.user_id,
                     group_size=2 if rng.random() < 0.05 else 1,
-                    tension=route == Route.LEFT and rng.random() < 0.1,
+                    # A tension the mediator did not record as a conflict prevention (the app asks).
+                    tension=route == Route.LEFT and rng.random() < 0.05,
                 )
             )
         if not visits:
@@ -196,6 +181,35 @@ class Flow:
             visit.ticket = ticket
         self._estimate(learned, visits, shifts)
         self._write(site_id, day, visits, rng)
+
+    def _queued(self, record: Record, opening: datetime, rng) -> _Visit:
+        """The visit of someone the mediator helped: served, and closed with the record linked; or,
+        after a tension in the queue, sent on (counter, partner) or gone, with the conflict prevention
+        recorded and linked afterwards (`visit_recorded`)."""
+        served_at = record.started_at
+        if record.tension and rng.random() < TENSION_CLOSED_SHARE:
+            route = rng.choices(list(TENSION_ROUTES), weights=list(TENSION_ROUTES.values()))[0]
+            wait = timedelta(seconds=int(rng.expovariate(1 / 600)))
+            steps = [(State.DONE, route, record.ended_at)]
+            arrived_at = max(opening, served_at - wait)
+        else:
+            called_at = served_at - timedelta(seconds=rng.randint(20, 120)) if rng.random() < 0.9 else None
+            wait = timedelta(seconds=int(rng.expovariate(1 / 420)))
+            arrived_at = max(opening, (called_at or served_at) - wait)
+            steps = []
+            if called_at is not None and called_at > arrived_at:
+                steps.append((State.CALLED, "", called_at))
+            steps.append((State.SERVING, "", served_at))
+            steps.append((State.DONE, Route.MEDIATOR, record.ended_at))
+        return _Visit(
+            arrived_at=arrived_at,
+            reasons=self._reasons(record),
+            steps=steps,
+            actor=record.shift.mediator.user_id,
+            group_size=min(record.people, 20),
+            tension=record.tension,
+            interaction=record.id,
+        )
 
     def _reasons(self, record: Record) -> list[str]:
         rng = self.rng
@@ -315,7 +329,7 @@ class Flow:
         counters = sink[TicketCounter]
         sink.add(counters, counters.Row(id=counters.allocate(), site_id=site_id, day=day, last=len(visits)))
 
-    def finish(self) -> None:
+    def finish(self) -> dict[str, int]:
         """Each queue site's reasons catalogue, with what it learned, and its public board."""
         sink = self.sink
         table, boards = sink[SiteReason], sink[Board]
@@ -343,3 +357,4 @@ class Flow:
                     rotated_at=local(learned.since, time(8, 0)),
                 ),
             )
+        return {"queue_sites": len(self.sites), "visits": self.visits, "visit_events": self.events}

@@ -5,6 +5,9 @@
 3. mediation — the interactions of each shift, their themes and people, the followed beneficiaries;
 4. flow — the walk-in queue of the offices that run it.
 
+With the workshops app, a fifth step joins the fourth in `_days`: the sessions behind the group
+interactions (each `Record.workshop` holds its topic and level, `Record.followed` its followed people).
+
 Steps 2 to 4 run together, day after day over the period, so that rows are written as they are drawn
 (constant memory) and in the order real use would have written them. Everything happens in one
 transaction: a failure leaves the database as it was.
@@ -12,6 +15,7 @@ transaction: a failure leaves the database as it was.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time as clock
 from collections.abc import Callable
@@ -149,15 +153,23 @@ def generate(options: Options, progress: Callable[[str], None] = logger.info) ->
     with transaction.atomic():
         bulk = BulkLoad(BULK_MODELS)
         bulk.drop()
-        progress("1/4 Territoire : points de contact et bureaux avec médiation")
-        territory = territory_step.build(context)
-        progress("2/4 Opérateurs, comptes, contrats, rotations et absences")
-        staffing = staffing_step.build(context, territory)
-        progress("3/4 Jour après jour : permanences, interactions, personnes accompagnées, file d'attente")
-        _days(context, territory, staffing, progress)
-        progress("4/4 Index et contraintes, personnes anonymisées")
-        context.sink.finish()
-        bulk.restore(lambda name: logger.info("restoring %s", name))
+        try:
+            progress("1/4 Territoire : points de contact et bureaux avec médiation")
+            territory = territory_step.build(context)
+            progress("2/4 Opérateurs, comptes, contrats, rotations et absences")
+            staffing = staffing_step.build(context, territory)
+            progress(
+                "3/4 Jour après jour : permanences, interactions, personnes accompagnées, file d'attente"
+            )
+            _days(context, territory, staffing, progress)
+            progress("4/4 Index et contraintes, personnes anonymisées")
+            context.sink.finish()
+        except BaseException:
+            # Let the batch being copied end before the transaction is rolled back.
+            with contextlib.suppress(Exception):
+                context.sink.wait()
+            raise
+        bulk.restore(lambda name: logger.debug("restoring %s", name))
         anonymised = context.counts.pop("_anonymised_ids")
         for start in range(0, len(anonymised), 1000):
             Accompaniment.objects.filter(beneficiary_id__in=anonymised[start : start + 1000]).update(
@@ -186,7 +198,8 @@ def generate(options: Options, progress: Callable[[str], None] = logger.info) ->
 def _days(context: Context, territory, staffing, progress) -> None:
     days = staffing_step.Days(context, staffing)
     mediation = Mediation(context, staffing, territory)
-    flow = Flow(context, staffing)
+    #: What happens around the records of an office's day, written after them: the queue.
+    steps = [Flow(context, staffing)]
     day = context.period.first_day
     month = None
     while day <= context.period.until:
@@ -200,13 +213,16 @@ def _days(context: Context, territory, staffing, progress) -> None:
             records = []
             for shift in site_shifts:
                 records += mediation.fill(shift, day)
-            flow.site_day(site_id, day, site_shifts, records)
+            for step in steps:
+                step.site_day(site_id, day, site_shifts, records)
         mediation.sweep(day)
         day += timedelta(days=1)
     anonymised = mediation.finish()
-    flow.finish()
+    for step in steps:
+        context.counts.update(step.finish())
     context.counts.update(
         shifts=days.shifts,
+        shift_hours=round(days.minutes / 60),
         interactions=mediation.interactions,
         deleted_interactions=mediation.deleted,
         workshop_interactions=mediation.workshops,
@@ -214,8 +230,5 @@ def _days(context: Context, territory, staffing, progress) -> None:
         interaction_themes=mediation.themes,
         beneficiaries=mediation.created,
         anonymised_beneficiaries=len(anonymised),
-        queue_sites=len(flow.sites),
-        visits=flow.visits,
-        visit_events=flow.events,
         _anonymised_ids=anonymised,
     )

@@ -43,10 +43,10 @@ DIGITAL = TimeCategory.DIGITAL_ASSISTANCE
 
 #: People helped per hour of shift: bounds of the calibrated rate (the field reported two).
 RATE_BOUNDS = (1.0, 3.2)
-#: Shifts actually worked among the planned presences (absences, misses), and the mean of the
-#: busyness, season and start-up factors below: what the rate is calibrated with.
+#: Shifts actually worked among the planned presences (absences, misses), and the mean effect of a
+#: programme's quieter first weeks: what the rate is calibrated with, with the seasons below.
 WORKED_SHARE = 0.92
-FACTORS_MEAN = 0.89
+RAMP_MEAN = 0.98
 #: Activity by month, January first: the back-to-school and tax-return peaks, the summer lull.
 SEASON = (1.08, 1.05, 1.05, 1.0, 0.97, 0.98, 0.85, 0.7, 1.1, 1.1, 1.08, 0.95)
 #: A programme's first weeks are quieter, while the offices' users learn the mediator is there.
@@ -161,15 +161,18 @@ class Mediation:
         self.people_rng = context.rng("people")
         sizes = context.sizes
         workshop_hours = sizes.workshop_sessions * 1.75
-        available = max(1.0, staffing.expected_hours * WORKED_SHARE - workshop_hours) * FACTORS_MEAN
-        self.rate = min(max(sizes.interactions / available, RATE_BOUNDS[0]), RATE_BOUNDS[1])
+        available = max(1.0, staffing.expected_hours * WORKED_SHARE - workshop_hours)
+        available *= RAMP_MEAN * sum(SEASON) / len(SEASON)
+        people = sizes.interactions * (1 + demo.COUPLE_SHARE)
+        self.rate = min(max(people / available, RATE_BOUNDS[0]), RATE_BOUNDS[1])
         self.workshop_share = min(
             1.0, sizes.workshop_sessions / max(1, staffing.expected_shifts * WORKED_SHARE)
         )
         expected_people = sizes.interactions * 1.03 + sizes.workshop_sessions * 6
-        # Some draws find nobody to bring back and no room for someone new: aim a little higher.
-        self.new_share = 1.2 * sizes.beneficiaries / expected_people
-        self.return_share = min(0.6, self.new_share * 2.0)
+        self.expected_people = expected_people
+        self.return_share = min(0.6, 2 * sizes.beneficiaries / expected_people)
+        # A new person is drawn only when nobody came back.
+        self.new_share = sizes.beneficiaries / expected_people / (1 - self.return_share)
         average = sum(FOLLOWED_BY_KIND[k] * w for k, w in demo.KIND_WEIGHTS.items()) / sum(
             demo.KIND_WEIGHTS.values()
         )
@@ -348,7 +351,7 @@ class Mediation:
                 if (
                     person is None
                     and self.created < self.context.sizes.beneficiaries
-                    and rng.random() < self.new_share * weight
+                    and rng.random() < self.new_share * weight * self._pace()
                 ):
                     person = self._new_followed(shift, day, started_at)
             if person is not None:
@@ -367,6 +370,12 @@ class Mediation:
             else:
                 people.append(_anonymous(rng, shift))
         return people
+
+    def _pace(self) -> float:
+        """More new followed people when behind the pace that ends at the number wanted, fewer when
+        ahead: the count comes out right without stopping short at the end."""
+        wanted = self.context.sizes.beneficiaries * (self.accompaniments + 1) / self.expected_people
+        return min(3.0, max(0.2, 1 + 3 * (1 - self.created / wanted)))
 
     def _returning(
         self, shift: ShiftPlan, day: date, started_at: datetime, taken: set[int]

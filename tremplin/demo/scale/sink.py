@@ -14,6 +14,7 @@ caller's transaction, so a failure leaves the database as it was.
 from __future__ import annotations
 
 import logging
+import threading
 from collections import namedtuple
 from collections.abc import Callable, Iterable
 
@@ -48,7 +49,12 @@ class Table:
 
 
 class Sink:
-    """Buffers rows per table and writes them in batches; `tables` are in the order they are written."""
+    """Buffers rows per table and writes them in batches; `tables` are in the order they are written.
+
+    On PostgreSQL a batch is copied by a background thread, on the same connection (so in the same
+    transaction), while the next one is drawn: the server's work overlaps the generator's. The
+    generator never touches the database between `add` and `finish`, and at most two batches are in
+    memory at once."""
 
     def __init__(self, models: Iterable[type[Model]], *, batch_rows: int = BATCH_ROWS):
         self.tables = {model: Table(model) for model in models}
@@ -56,6 +62,8 @@ class Sink:
         self.buffered = 0
         self.batch_rows = batch_rows
         self.is_postgres = connection.vendor == "postgresql"
+        self._writer: threading.Thread | None = None
+        self._failure: BaseException | None = None
         for table in self.tables.values():
             table.next_id = _next_id(table)
 
@@ -70,16 +78,44 @@ class Sink:
             self.flush()
 
     def flush(self) -> None:
-        with connection.cursor() as cursor:
-            for table, rows in self.buffers.items():
-                if rows:
-                    (_copy if self.is_postgres else _insert)(cursor, table, rows)
-                    rows.clear()
+        batch = [(table, rows) for table, rows in self.buffers.items() if rows]
+        self.buffers = {table: [] for table in self.tables.values()}
         self.buffered = 0
+        if not batch:
+            return
+        if not self.is_postgres:
+            with connection.cursor() as cursor:
+                for table, rows in batch:
+                    _insert(cursor, table, rows)
+            return
+        self.wait()
+        connection.ensure_connection()
+        self._writer = threading.Thread(
+            target=self._copy_batch, args=(connection.connection, batch), daemon=True
+        )
+        self._writer.start()
+
+    def _copy_batch(self, raw_connection, batch) -> None:
+        try:
+            with raw_connection.cursor() as cursor:
+                for table, rows in batch:
+                    _copy(cursor, table, rows)
+        except BaseException as failure:  # handed over to the generator's thread by `wait`
+            self._failure = failure
+
+    def wait(self) -> None:
+        """Until the batch being copied is in; its failure, if any, is raised here."""
+        if self._writer is not None:
+            self._writer.join()
+            self._writer = None
+        if self._failure is not None:
+            failure, self._failure = self._failure, None
+            raise failure
 
     def finish(self) -> None:
         """Write what is left and move every sequence past the ids used."""
         self.flush()
+        self.wait()
         if self.is_postgres:
             with connection.cursor() as cursor:
                 for table in self.tables.values():
@@ -104,8 +140,9 @@ def _next_id(table: Table) -> int:
 
 
 def _copy(cursor, table: Table, rows: list) -> None:
+    """COPY through psycopg's own cursor (a raw connection's, in the writer thread)."""
     columns = ", ".join(f'"{column}"' for column in table.columns)
-    with cursor.cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+    with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row(row)
 
@@ -148,6 +185,7 @@ class BulkLoad:
         if not self.active:
             return
         with connection.cursor() as cursor:
+            _check_pending(cursor)
             for table in self.tables:
                 cursor.execute(
                     "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
@@ -175,6 +213,7 @@ class BulkLoad:
         if not self.active:
             return
         with connection.cursor() as cursor:
+            _check_pending(cursor)
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             for definition in self.indexes:
                 progress(definition.split(" ON ")[0].replace("CREATE ", "").lower())
@@ -183,3 +222,10 @@ class BulkLoad:
             for _kind, table, name, definition in sorted(self.constraints, key=lambda c: c[0], reverse=True):
                 progress(f"{table}.{name}")
                 cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+
+
+def _check_pending(cursor) -> None:
+    """Run the foreign-key checks deferred so far in the transaction: PostgreSQL alters no table with
+    checks still pending (rows just inserted, e.g. the communes imported first)."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -44,12 +44,12 @@ INITIAL_TEAM_SHARE = 0.85
 #: Most half-days a week one mediator is planned for.
 MAX_HALF_DAYS = 9
 #: Half-day presences per week at an office, and how often each number is contracted.
-HALF_DAYS = {6: 15, 8: 25, 10: 35, 11: 25}
+HALF_DAYS = {8: 20, 10: 35, 11: 45}
 MORNINGS = ((time(9, 0), time(12, 30)), (time(9, 30), time(12, 30)), (time(9, 0), time(12, 0)))
 AFTERNOONS = ((time(13, 30), time(17, 0)), (time(14, 0), time(17, 30)), (time(14, 0), time(17, 0)))
 #: Share of an office's half-days held by two mediators at once (more in priority neighbourhoods).
-DOUBLED_SHARE = 0.15
-DOUBLED_SHARE_QPV = 0.5
+DOUBLED_SHARE = 0.35
+DOUBLED_SHARE_QPV = 0.6
 #: Share of a département's programmes run by an association (the others by La Poste's own staff).
 ASSOCIATION_SHARE = 0.65
 #: Share of programmes that start with the period; the others start during its first fifteen months.
@@ -192,7 +192,8 @@ class Staffing:
     programmes: list[Programme]
     mediators: list[MediatorPlan]
     rotations: list[RotationPlan]
-    #: Expected hours of presence over the period (what the mediation step calibrates its rate on).
+    #: Planned hours over the period, weighted by how busy each office is (what the mediation step
+    #: calibrates its rate on).
     expected_hours: float
     expected_shifts: int
 
@@ -591,7 +592,8 @@ def _easter(year: int) -> date:
 
 
 def _expected(rotations, first_day: date, until: date, holidays: set[date]) -> tuple[float, int]:
-    """Planned hours and presences over the period, before absences and misses."""
+    """Planned hours (each weighted by its office's busyness) and presences over the period, before
+    absences and misses."""
     minutes = 0
     count = 0
     for rotation in rotations:
@@ -604,8 +606,14 @@ def _expected(rotations, first_day: date, until: date, holidays: set[date]) -> t
         dates = (end - first).days // 7 + 1
         dates -= sum(1 for day in holidays if first <= day <= end and day.weekday() == rotation.weekday)
         count += dates
-        minutes += dates * (
-            (rotation.ends.hour - rotation.starts.hour) * 60 + rotation.ends.minute - rotation.starts.minute
+        minutes += (
+            dates
+            * (
+                (rotation.ends.hour - rotation.starts.hour) * 60
+                + rotation.ends.minute
+                - rotation.starts.minute
+            )
+            * rotation.site.busyness
         )
     return minutes / 60, count
 
@@ -829,6 +837,7 @@ class Days:
             self.by_weekday[rotation.weekday].append(rotation)
         self.coordinators = {p.provider.id: p.provider.coordinators for p in staffing.programmes}
         self.shifts = 0
+        self.minutes = 0
 
     def shifts_of(self, day: date) -> list[ShiftPlan]:
         if day in self.holidays:
@@ -960,6 +969,7 @@ class Days:
             ),
         )
         self.shifts += 1
+        self.minutes += shift.minutes
         return shift
 
 

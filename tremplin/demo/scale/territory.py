@@ -335,5 +335,7 @@ def _town_halls() -> dict[str, tuple[float | None, float | None, str]]:
         point = row.get("mairie_localisation") or ""
         if len(point) >= 42 and point[:10] == "0101000000":
             longitude, latitude = struct.unpack("<dd", bytes.fromhex(point[10:42]))
+            if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):  # NaN: no position known
+                latitude = longitude = None
         result[row["code"]] = (latitude, longitude, postcode_of.get(row["id"], ""))
     return result

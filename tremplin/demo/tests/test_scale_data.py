@@ -366,13 +366,18 @@ def test_each_visit_has_a_timeline_of_allowed_steps_and_its_fields_follow_it(nat
         assert visit.reasons.exists()
         assert visit.day == local_day(visit.arrived_at)
         if visit.interaction is not None:
-            assert visit.route == Route.MEDIATOR
             assert (visit.interaction.site_id, visit.interaction.operator_id) == (
                 visit.site_id,
                 visit.operator_id,
             )
-            assert visit.served_at == visit.interaction.started_at
             assert visit.closed_at == visit.interaction.created_at
+            if visit.route == Route.MEDIATOR:
+                assert visit.served_at == visit.interaction.started_at
+            else:  # a tension closed without service, its conflict prevention recorded afterwards
+                assert visit.tension and visit.served_at is None
+                assert visit.interaction.kind == "conflict_prevention"
+        else:
+            assert visit.route != Route.MEDIATOR
 
 
 def test_service_times_and_announced_waits_are_the_queues_own(nation):

@@ -18,6 +18,7 @@ REPORT = (
     ("mediators", "Médiateurs"),
     ("rotations", "Présences planifiées"),
     ("shifts", "Permanences effectuées"),
+    ("shift_hours", "Heures d'intervention"),
     ("interactions", "Interactions"),
     ("deleted_interactions", "dont supprimées"),
     ("workshop_interactions", "dont ateliers (interactions de groupe)"),
@@ -85,6 +86,11 @@ class Command(BaseCommand):
         )
         for key, label in REPORT:
             self.stdout.write(f"{label} : {_number(counts.get(key, 0))}")
+        if counts.get("shift_hours"):
+            rate = counts["accompaniments"] / counts["shift_hours"]
+            self.stdout.write(
+                f"Personnes accompagnées par heure d'intervention : {rate:.2f}".replace(".", ",")
+            )
         self.stdout.write(
             self.style.SUCCESS(f"Nation synthétique générée en {time.monotonic() - started:.0f} s.")
         )
