@@ -128,10 +128,17 @@ class DepartementMonthCount(models.Model):
 
 
 class FollowedMonth(models.Model):
-    """A followed person helped at a site in a month: counted once however often they came."""
+    """A followed person helped at a site in a month: counted once however often they came.
+
+    `prev_nation` is the month of this person's row just before this one (by month, then id) anywhere,
+    `prev_departement` the same within the département: a row starts the person's presence in a period
+    [a, b] exactly when its previous month is before a (or absent). Counting such rows counts people."""
 
     month = models.DateField()
     site = _ref("territory.Site", _("site"))
+    departement_id = models.BigIntegerField(null=True)
+    prev_nation = models.DateField(null=True)
+    prev_departement = models.DateField(null=True)
     operator = _ref("accounts.Operator", _("opérateur"))
     contract = _ref("staffing.Contract", _("contrat"), null=True)
     mediator = _ref("staffing.MediatorProfile", _("médiateur"), null=True)
@@ -140,6 +147,7 @@ class FollowedMonth(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["month", "beneficiary_id"], name="followed_month_person"),
+            models.Index(fields=["beneficiary_id", "month"], name="followed_person_month"),
             models.Index(fields=["site", "month"], name="followed_site_month"),
             models.Index(fields=["operator", "month"], name="followed_operator_month"),
             models.Index(fields=["contract", "month"], name="followed_contract_month"),
@@ -148,6 +156,25 @@ class FollowedMonth(models.Model):
 
     def __str__(self):
         return f"{self.site_id} {self.month:%Y-%m}"
+
+
+class PeopleMonth(models.Model):
+    """FollowedMonth rows counted by month and previous month, nationally and per département: distinct
+    people over any run of months in a handful of rows."""
+
+    NATION, DEPARTEMENT = "nation", "departement"
+
+    level = models.CharField(max_length=12)
+    key = models.BigIntegerField()
+    month = models.DateField()
+    prev = models.DateField(null=True)
+    rows = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["level", "key", "month"], name="peoplemonth_level_key_month")]
+
+    def __str__(self):
+        return f"{self.level} {self.key} {self.month:%Y-%m}"
 
 
 class QueueMonth(models.Model):

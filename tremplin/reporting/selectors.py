@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +38,7 @@ from .aggregates import aggregates_refresh
 from .models import (
     DepartementMonthCount,
     FollowedMonth,
+    PeopleMonth,
     QueueMonth,
     ScopeKind,
     SiteMonth,
@@ -179,6 +180,34 @@ def _scope_filter(viewer: Viewer, scope: Scope, period: Period, *, with_mediator
     return rows & scope.rows(with_mediator=with_mediator) & Q(month__range=(period.first, period.last))
 
 
+def _people_key(viewer: Viewer, scope: Scope) -> tuple[str, int] | None:
+    """The national or départemental people counts that answer exactly for this viewer and scope."""
+    if not counts_territory_only(viewer):
+        return None
+    if scope.kind == ScopeKind.NATION:
+        if viewer.is_platform_admin or viewer.is_national:
+            return PeopleMonth.NATION, 0
+        if len(viewer.departement_ids) == 1:
+            return PeopleMonth.DEPARTEMENT, next(iter(viewer.departement_ids))
+        return None
+    if scope.kind == ScopeKind.DEPARTEMENT:
+        return PeopleMonth.DEPARTEMENT, scope.pk
+    return None
+
+
+def _starting(period: Period) -> Q:
+    """Rows that start a person's presence in the period: no earlier row, or one before the period."""
+    return Q(month__range=(period.first, period.last)) & (Q(prev__isnull=True) | Q(prev__lt=period.first))
+
+
+def _followed_people(viewer: Viewer, scope: Scope, period: Period, where: Q) -> int:
+    key = _people_key(viewer, scope)
+    if key is not None:
+        rows = PeopleMonth.objects.filter(_starting(period), level=key[0], key=key[1])
+        return rows.aggregate(n=Sum("rows"))["n"] or 0
+    return FollowedMonth.objects.filter(where).values("beneficiary_id").distinct().count()
+
+
 def _mediator_tally(scope: Scope, start: date, end: date, bucket_of=computing.by_month) -> computing.Tally:
     return computing.compute(first=start, last=end, mediator_id=scope.pk, bucket_of=bucket_of)
 
@@ -192,7 +221,7 @@ def figures(viewer: Viewer, scope: Scope, period: Period) -> Figures:
         return Figures()
     sums = SiteMonth.objects.filter(where).aggregate(**{name: Sum(name) for name in HEADLINE_FIELDS})
     result = Figures(**{name: sums[name] or 0 for name in HEADLINE_FIELDS})
-    result.followed_people = FollowedMonth.objects.filter(where).values("beneficiary_id").distinct().count()
+    result.followed_people = _followed_people(viewer, scope, period, where)
     queue = QueueMonth.objects.filter(where).aggregate(**{name: Sum(name) for name in QUEUE_FIELDS})
     result.queue = QueueFigures(**{name: queue[name] or 0 for name in QUEUE_FIELDS})
     return result
@@ -349,7 +378,8 @@ class Row:
     extra: dict = field(default_factory=dict)
 
 
-def _grouped(where: Q, group: str) -> dict:
+def _grouped(where: Q, group: str, people: dict | None = None) -> dict:
+    """Figures per value of `group`; `people`: the followed people per value, when already counted."""
     result = defaultdict(Figures)
     for row in (
         SiteMonth.objects.filter(where)
@@ -391,7 +421,20 @@ def by_month(viewer: Viewer, scope: Scope, period: Period) -> list[Row]:
     else:
         aggregates_refresh()
         where = _scope_filter(viewer, scope, period)
-        values = _grouped(where, "month") if where is not None else {}
+        key = _people_key(viewer, scope)
+        people = None
+        if key is not None:
+            people = {
+                row["month"]: row["n"]
+                for row in PeopleMonth.objects.filter(
+                    level=key[0], key=key[1], month__range=(period.first, period.last)
+                )
+                .filter(Q(prev__isnull=True) | Q(prev__lt=F("month")))
+                .values("month")
+                .annotate(n=Sum("rows"))
+                .order_by()
+            }
+        values = _grouped(where, "month", people) if where is not None else {}
     from .periods import month_label
 
     return [Row(month, month_label(month), values.get(month, Figures())) for month in period.months]
@@ -420,16 +463,22 @@ def children(viewer: Viewer, scope: Scope, period: Period) -> tuple[str | None, 
     if where is None:
         return kind, []
     if kind == ScopeKind.DEPARTEMENT:
-        return kind, _departement_rows(viewer, scope, where)
+        return kind, _departement_rows(viewer, scope, where, period)
     if kind == ScopeKind.SITE:
         return kind, _site_rows(viewer, scope, where)
     return kind, _mediator_rows(where)
 
 
-def _departement_rows(viewer: Viewer, scope: Scope, where: Q) -> list[Row]:
+def _departement_rows(viewer: Viewer, scope: Scope, where: Q, period: Period) -> list[Row]:
     from tremplin.territory.selectors import coverage_by_departement
 
-    values = _grouped(where, "site__commune__departement_id")
+    people = None
+    if counts_territory_only(viewer):
+        rows = PeopleMonth.objects.filter(_starting(period), level=PeopleMonth.DEPARTEMENT)
+        if not (viewer.is_platform_admin or viewer.is_national):
+            rows = rows.filter(key__in=viewer.departement_ids)
+        people = {row["key"]: row["n"] for row in rows.values("key").annotate(n=Sum("rows")).order_by()}
+    values = _grouped(where, "site__commune__departement_id", people)
     coverage = {row["id"]: row for row in coverage_by_departement(viewer)}
     departements = Departement.objects.filter(pk__in=set(values) | set(coverage))
     if scope.kind == ScopeKind.REGION:

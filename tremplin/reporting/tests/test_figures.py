@@ -184,3 +184,38 @@ def test_figures_equal_a_direct_count_of_the_raw_rows(world):
     assert figures.interactions == march.count()
     assert figures.minutes == march.aggregate(total=Sum("duration_minutes"))["total"]
     assert figures.accompaniments == Accompaniment.objects.filter(interaction__in=march).count()
+
+
+def test_a_person_seen_in_two_departements_is_one_person_nationally_and_one_in_each(world):
+    """Distinct people from the per-month counts (national, départemental) equal the direct count."""
+    from tremplin.accounts.tests.factories import UserFactory
+    from tremplin.core.tenancy import Viewer
+    from tremplin.mediation.services import InteractionData, Person
+
+    mediation_services.interaction_record(
+        actor=world.mediator.user,
+        mediator=world.mediator,
+        data=InteractionData(
+            kind="individual_accompaniment",
+            site=world.b.site,
+            started_at=at(2026, 4, 20, 10),
+            duration_minutes=20,
+            people=[Person(beneficiary=world.jeanne)],
+        ),
+    )
+    admin = Viewer(user_id=UserFactory(is_superuser=True).pk, is_platform_admin=True)
+    spring = Period(date(2026, 3, 1), date(2026, 4, 1))
+    assert selectors.figures(admin, NATION, spring).followed_people == 1
+    assert selectors.figures(admin, NATION, APRIL).followed_people == 1
+    _kind, rows = selectors.children(admin, NATION, spring)
+    assert {row.scope.obj.code: row.figures.followed_people for row in rows} == {"03": 1, "92": 1}
+    months = selectors.by_month(admin, NATION, spring)
+    assert [row.figures.followed_people for row in months] == [1, 1]
+    funder = viewer(world.a, Role.FUNDER)
+    assert (
+        selectors.figures(funder, NATION, spring).people == 1 + 5 + 1
+    )  # Jeanne, March's 5 anonymous, April's 1
+    aggregates_rebuild()
+    assert selectors.figures(admin, NATION, spring).followed_people == 1
+    _kind, rows = selectors.children(admin, NATION, spring)
+    assert {row.scope.obj.code: row.figures.followed_people for row in rows} == {"03": 1, "92": 1}
