@@ -64,6 +64,7 @@ def _store(site_id: int, tally: Tally, departement_id: int | None) -> None:
             SiteMonth(
                 month=month,
                 site_id=site_id,
+                departement_id=departement_id,
                 operator_id=operator,
                 contract_id=contract,
                 mediator_id=mediator,
@@ -78,6 +79,7 @@ def _store(site_id: int, tally: Tally, departement_id: int | None) -> None:
             SiteMonthCount(
                 month=month,
                 site_id=site_id,
+                departement_id=departement_id,
                 operator_id=operator,
                 contract_id=contract,
                 dimension=dimension,
@@ -105,7 +107,14 @@ def _store(site_id: int, tally: Tally, departement_id: int | None) -> None:
     )
     QueueMonth.objects.bulk_create(
         (
-            QueueMonth(month=month, site_id=site_id, operator_id=operator, contract_id=contract, **vars(row))
+            QueueMonth(
+                month=month,
+                site_id=site_id,
+                departement_id=departement_id,
+                operator_id=operator,
+                contract_id=contract,
+                **vars(row),
+            )
             for (month, operator, contract), row in tally.queue.items()
         ),
         batch_size=BATCH,
@@ -216,8 +225,8 @@ def _roll_up(pairs: set[tuple[int, date]]) -> None:
     for month, departements in by_month.items():
         DepartementMonthCount.objects.filter(month=month, departement_id__in=departements).delete()
         rows = (
-            SiteMonthCount.objects.filter(month=month, site__commune__departement_id__in=departements)
-            .values("site__commune__departement_id", "dimension", "value")
+            SiteMonthCount.objects.filter(month=month, departement_id__in=departements)
+            .values("departement_id", "dimension", "value")
             .annotate(records=Sum("records"), minutes=Sum("minutes"), people=Sum("people"))
             .order_by()
         )
@@ -225,7 +234,7 @@ def _roll_up(pairs: set[tuple[int, date]]) -> None:
             (
                 DepartementMonthCount(
                     month=month,
-                    departement_id=row["site__commune__departement_id"],
+                    departement_id=row["departement_id"],
                     dimension=row["dimension"],
                     value=row["value"],
                     records=row["records"],

@@ -52,6 +52,8 @@ class SiteMonth(models.Model):
 
     month = models.DateField(_("mois"))
     site = _ref("territory.Site", _("site"))
+    #: The site's département, kept here so that national pages group without joining.
+    departement_id = models.BigIntegerField(null=True)
     operator = _ref("accounts.Operator", _("opérateur"))
     contract = _ref("staffing.Contract", _("contrat"), null=True)
     mediator = _ref("staffing.MediatorProfile", _("médiateur"), null=True)
@@ -69,6 +71,7 @@ class SiteMonth(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["month", "site"], name="sitemonth_month_site"),
+            models.Index(fields=["departement_id", "month"], name="sitemonth_dept_month"),
             models.Index(fields=["site", "month"], name="sitemonth_site_month"),
             models.Index(fields=["operator", "month"], name="sitemonth_operator_month"),
             models.Index(fields=["contract", "month"], name="sitemonth_contract_month"),
@@ -84,6 +87,7 @@ class SiteMonthCount(models.Model):
 
     month = models.DateField()
     site = _ref("territory.Site", _("site"))
+    departement_id = models.BigIntegerField(null=True)
     operator = _ref("accounts.Operator", _("opérateur"))
     contract = _ref("staffing.Contract", _("contrat"), null=True)
     mediator = _ref("staffing.MediatorProfile", _("médiateur"), null=True)
@@ -182,6 +186,7 @@ class QueueMonth(models.Model):
 
     month = models.DateField()
     site = _ref("territory.Site", _("site"))
+    departement_id = models.BigIntegerField(null=True)
     operator = _ref("accounts.Operator", _("opérateur"))
     contract = _ref("staffing.Contract", _("contrat"), null=True)
     visits = models.PositiveIntegerField(default=0)

@@ -79,7 +79,7 @@ class Scope:
         if kind == ScopeKind.REGION:
             return Q(site__commune__departement__region_id=pk)
         if kind == ScopeKind.DEPARTEMENT:
-            return Q(site__commune__departement_id=pk)
+            return Q(departement_id=pk)
         if kind == ScopeKind.COMMUNE:
             return Q(site__commune_id=pk)
         if kind == ScopeKind.SITE:
@@ -107,7 +107,7 @@ def viewer_rows(viewer: Viewer) -> Q | None:
     if viewer.is_platform_admin:
         return Q()
     if viewer.is_funder:
-        return Q() if viewer.is_national else Q(site__commune__departement_id__in=viewer.departement_ids)
+        return Q() if viewer.is_national else Q(departement_id__in=viewer.departement_ids)
     if viewer.is_(Role.COORDINATOR, Role.ADMIN):
         return Q(operator_id=viewer.operator_id) | Q(contract__client_id=viewer.operator_id)
     if viewer.is_(Role.MEDIATOR):

@@ -390,13 +390,16 @@ def _grouped(where: Q, group: str, people: dict | None = None) -> dict:
         figures_ = result[row[group]]
         for name in HEADLINE_FIELDS:
             setattr(figures_, name, row[name] or 0)
-    for row in (
-        FollowedMonth.objects.filter(where)
-        .values(group)
-        .annotate(people=Count("beneficiary_id", distinct=True))
-        .order_by()
-    ):
-        result[row[group]].followed_people = row["people"]
+    if people is None:
+        people = {
+            row[group]: row["people"]
+            for row in FollowedMonth.objects.filter(where)
+            .values(group)
+            .annotate(people=Count("beneficiary_id", distinct=True))
+            .order_by()
+        }
+    for value, count in people.items():
+        result[value].followed_people = count
     if group != "mediator_id":
         for row in (
             QueueMonth.objects.filter(where)
@@ -478,7 +481,7 @@ def _departement_rows(viewer: Viewer, scope: Scope, where: Q, period: Period) ->
         if not (viewer.is_platform_admin or viewer.is_national):
             rows = rows.filter(key__in=viewer.departement_ids)
         people = {row["key"]: row["n"] for row in rows.values("key").annotate(n=Sum("rows")).order_by()}
-    values = _grouped(where, "site__commune__departement_id", people)
+    values = _grouped(where, "departement_id", people)
     coverage = {row["id"]: row for row in coverage_by_departement(viewer)}
     departements = Departement.objects.filter(pk__in=set(values) | set(coverage))
     if scope.kind == ScopeKind.REGION:
