@@ -23,6 +23,7 @@ from tremplin.territory.models import Site
 from .compute import Tally, compute, months_between, next_month
 from .models import (
     Change,
+    DepartementMonth,
     DepartementMonthCount,
     FollowedMonth,
     PeopleMonth,
@@ -222,7 +223,21 @@ def _roll_up(pairs: set[tuple[int, date]]) -> None:
     by_month = defaultdict(set)
     for departement_id, month in pairs:
         by_month[month].add(departement_id)
+    headline = [
+        f.name for f in DepartementMonth._meta.concrete_fields if f.name not in ("id", "month", "departement")
+    ]
     for month, departements in by_month.items():
+        DepartementMonth.objects.filter(month=month, departement_id__in=departements).delete()
+        DepartementMonth.objects.bulk_create(
+            (
+                DepartementMonth(month=month, departement_id=row.pop("departement_id"), **row)
+                for row in SiteMonth.objects.filter(month=month, departement_id__in=departements)
+                .values("departement_id")
+                .annotate(**{name: Sum(name) for name in headline})
+                .order_by()
+            ),
+            batch_size=BATCH,
+        )
         DepartementMonthCount.objects.filter(month=month, departement_id__in=departements).delete()
         rows = (
             SiteMonthCount.objects.filter(month=month, departement_id__in=departements)
@@ -331,7 +346,7 @@ def aggregates_rebuild(*, stdout=None) -> dict:
     with transaction.atomic():
         _lock()
         last_change = Change.objects.aggregate(last=Max("pk"))["last"]
-        for model in (*AGGREGATE_MODELS, DepartementMonthCount, PeopleMonth):
+        for model in (*AGGREGATE_MODELS, DepartementMonth, DepartementMonthCount, PeopleMonth):
             model.objects.all().delete()
         site_ids = (
             set(Shift.objects.values_list("site_id", flat=True).distinct())

@@ -110,6 +110,29 @@ class SiteMonthCount(models.Model):
         return f"{self.site_id} {self.month:%Y-%m} {self.dimension}={self.value}"
 
 
+class DepartementMonth(models.Model):
+    """`SiteMonth` added up per département and month: what national and départemental pages read."""
+
+    month = models.DateField()
+    departement = _ref("territory.Departement", _("département"))
+    worked_us = models.BigIntegerField(default=0)
+    shifts = models.PositiveIntegerField(default=0)
+    interactions = models.PositiveIntegerField(default=0)
+    minutes = models.PositiveBigIntegerField(default=0)
+    digital_minutes = models.PositiveBigIntegerField(default=0)
+    client_minutes = models.PositiveBigIntegerField(default=0)
+    accompaniments = models.PositiveIntegerField(default=0)
+    followed_accompaniments = models.PositiveIntegerField(default=0)
+    first_time = models.PositiveIntegerField(default=0)
+    oriented = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "departement"], name="deptmonth_month_dept")]
+
+    def __str__(self):
+        return f"{self.departement_id} {self.month:%Y-%m}"
+
+
 class DepartementMonthCount(models.Model):
     """`SiteMonthCount` added up per département: what national and départemental pages read."""
 
@@ -152,6 +175,7 @@ class FollowedMonth(models.Model):
         indexes = [
             models.Index(fields=["month", "beneficiary_id"], name="followed_month_person"),
             models.Index(fields=["beneficiary_id", "month"], name="followed_person_month"),
+            models.Index(fields=["departement_id", "month"], name="followed_dept_month"),
             models.Index(fields=["site", "month"], name="followed_site_month"),
             models.Index(fields=["operator", "month"], name="followed_operator_month"),
             models.Index(fields=["contract", "month"], name="followed_contract_month"),

@@ -36,6 +36,7 @@ from tremplin.territory.models import Departement, Site
 from . import compute as computing
 from .aggregates import aggregates_refresh
 from .models import (
+    DepartementMonth,
     DepartementMonthCount,
     FollowedMonth,
     PeopleMonth,
@@ -212,6 +213,28 @@ def _mediator_tally(scope: Scope, start: date, end: date, bucket_of=computing.by
     return computing.compute(first=start, last=end, mediator_id=scope.pk, bucket_of=bucket_of)
 
 
+def _territory_rows(viewer: Viewer, scope: Scope, period: Period) -> Q | None:
+    """For the per-département tables: the rows of a territorial scope a territory reader counts;
+    None when the scope or the reader needs the per-site tables."""
+    if not (scope.is_territory and counts_territory_only(viewer)):
+        return None
+    where = Q(month__range=(period.first, period.last))
+    if scope.kind == ScopeKind.REGION:
+        where &= Q(departement__region_id=scope.pk)
+    elif scope.kind == ScopeKind.DEPARTEMENT:
+        where &= Q(departement_id=scope.pk)
+    if viewer.is_funder and not viewer.is_national and not viewer.is_platform_admin:
+        where &= Q(departement_id__in=viewer.departement_ids)
+    return where
+
+
+def _headline_rows(viewer: Viewer, scope: Scope, period: Period, where: Q):
+    territory = _territory_rows(viewer, scope, period)
+    if territory is not None:
+        return DepartementMonth.objects.filter(territory)
+    return SiteMonth.objects.filter(where)
+
+
 def figures(viewer: Viewer, scope: Scope, period: Period) -> Figures:
     aggregates_refresh()
     if scope.kind == ScopeKind.MEDIATOR:
@@ -219,7 +242,9 @@ def figures(viewer: Viewer, scope: Scope, period: Period) -> Figures:
     where = _scope_filter(viewer, scope, period)
     if where is None:
         return Figures()
-    sums = SiteMonth.objects.filter(where).aggregate(**{name: Sum(name) for name in HEADLINE_FIELDS})
+    sums = _headline_rows(viewer, scope, period, where).aggregate(
+        **{name: Sum(name) for name in HEADLINE_FIELDS}
+    )
     result = Figures(**{name: sums[name] or 0 for name in HEADLINE_FIELDS})
     result.followed_people = _followed_people(viewer, scope, period, where)
     queue = QueueMonth.objects.filter(where).aggregate(**{name: Sum(name) for name in QUEUE_FIELDS})
@@ -339,15 +364,9 @@ def breakdowns(
             sums[2] += count.people
         return _breakdowns_from(totals, figures_)
     aggregates_refresh()
-    if scope.is_territory and counts_territory_only(viewer):
-        where = Q(month__range=(period.first, period.last))
-        if scope.kind == ScopeKind.REGION:
-            where &= Q(departement__region_id=scope.pk)
-        elif scope.kind == ScopeKind.DEPARTEMENT:
-            where &= Q(departement_id=scope.pk)
-        if viewer.is_funder and not viewer.is_national and not viewer.is_platform_admin:
-            where &= Q(departement_id__in=viewer.departement_ids)
-        rows = DepartementMonthCount.objects.filter(where)
+    territory = _territory_rows(viewer, scope, period)
+    if territory is not None:
+        rows = DepartementMonthCount.objects.filter(territory)
     else:
         where = _scope_filter(viewer, scope, period, with_mediator=False)
         if where is None:
@@ -378,11 +397,12 @@ class Row:
     extra: dict = field(default_factory=dict)
 
 
-def _grouped(where: Q, group: str, people: dict | None = None) -> dict:
-    """Figures per value of `group`; `people`: the followed people per value, when already counted."""
+def _grouped(where: Q, group: str, people: dict | None = None, headline=None) -> dict:
+    """Figures per value of `group`; `people`: the followed people per value, when already counted;
+    `headline`: the rows to add up (per-site by default)."""
     result = defaultdict(Figures)
     for row in (
-        SiteMonth.objects.filter(where)
+        (headline if headline is not None else SiteMonth.objects.filter(where))
         .values(group)
         .annotate(**{name: Sum(name) for name in HEADLINE_FIELDS})
         .order_by()
@@ -437,7 +457,11 @@ def by_month(viewer: Viewer, scope: Scope, period: Period) -> list[Row]:
                 .annotate(n=Sum("rows"))
                 .order_by()
             }
-        values = _grouped(where, "month", people) if where is not None else {}
+        values = (
+            _grouped(where, "month", people, _headline_rows(viewer, scope, period, where))
+            if where is not None
+            else {}
+        )
     from .periods import month_label
 
     return [Row(month, month_label(month), values.get(month, Figures())) for month in period.months]
@@ -481,7 +505,9 @@ def _departement_rows(viewer: Viewer, scope: Scope, where: Q, period: Period) ->
         if not (viewer.is_platform_admin or viewer.is_national):
             rows = rows.filter(key__in=viewer.departement_ids)
         people = {row["key"]: row["n"] for row in rows.values("key").annotate(n=Sum("rows")).order_by()}
-    values = _grouped(where, "departement_id", people)
+    territory = _territory_rows(viewer, scope, period)
+    headline = DepartementMonth.objects.filter(territory) if territory is not None else None
+    values = _grouped(where, "departement_id", people, headline)
     coverage = {row["id"]: row for row in coverage_by_departement(viewer)}
     departements = Departement.objects.filter(pk__in=set(values) | set(coverage))
     if scope.kind == ScopeKind.REGION:
