@@ -26,6 +26,7 @@ from .models import (
     DepartementMonth,
     DepartementMonthCount,
     FollowedMonth,
+    NationMonthCount,
     PeopleMonth,
     QueueMonth,
     SiteMonth,
@@ -260,6 +261,17 @@ def _roll_up(pairs: set[tuple[int, date]]) -> None:
             ),
             batch_size=BATCH,
         )
+        NationMonthCount.objects.filter(month=month).delete()
+        NationMonthCount.objects.bulk_create(
+            (
+                NationMonthCount(month=month, **row)
+                for row in DepartementMonthCount.objects.filter(month=month)
+                .values("dimension", "value")
+                .annotate(records=Sum("records"), minutes=Sum("minutes"), people=Sum("people"))
+                .order_by()
+            ),
+            batch_size=BATCH,
+        )
 
 
 def _buckets_of(changes: list[dict]) -> dict[int, set[date]]:
@@ -346,7 +358,13 @@ def aggregates_rebuild(*, stdout=None) -> dict:
     with transaction.atomic():
         _lock()
         last_change = Change.objects.aggregate(last=Max("pk"))["last"]
-        for model in (*AGGREGATE_MODELS, DepartementMonth, DepartementMonthCount, PeopleMonth):
+        for model in (
+            *AGGREGATE_MODELS,
+            DepartementMonth,
+            DepartementMonthCount,
+            NationMonthCount,
+            PeopleMonth,
+        ):
             model.objects.all().delete()
         site_ids = (
             set(Shift.objects.values_list("site_id", flat=True).distinct())

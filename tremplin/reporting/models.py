@@ -154,6 +154,23 @@ class DepartementMonthCount(models.Model):
         return f"{self.departement_id} {self.month:%Y-%m} {self.dimension}={self.value}"
 
 
+class NationMonthCount(models.Model):
+    """`DepartementMonthCount` added up for the whole country: the national page's breakdowns."""
+
+    month = models.DateField()
+    dimension = models.CharField(max_length=20)
+    value = models.CharField(max_length=40, blank=True)
+    records = models.PositiveBigIntegerField(default=0)
+    minutes = models.PositiveBigIntegerField(default=0)
+    people = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="nationcount_month")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.dimension}={self.value}"
+
+
 class FollowedMonth(models.Model):
     """A followed person helped at a site in a month: counted once however often they came.
 

@@ -39,6 +39,7 @@ from .models import (
     DepartementMonth,
     DepartementMonthCount,
     FollowedMonth,
+    NationMonthCount,
     PeopleMonth,
     QueueMonth,
     ScopeKind,
@@ -365,7 +366,9 @@ def breakdowns(
         return _breakdowns_from(totals, figures_)
     aggregates_refresh()
     territory = _territory_rows(viewer, scope, period)
-    if territory is not None:
+    if _people_key(viewer, scope) == (PeopleMonth.NATION, 0):
+        rows = NationMonthCount.objects.filter(month__range=(period.first, period.last))
+    elif territory is not None:
         rows = DepartementMonthCount.objects.filter(territory)
     else:
         where = _scope_filter(viewer, scope, period, with_mediator=False)

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from tremplin.accounts.selectors import viewer_for_membership
 from tremplin.core.roles import Role
@@ -184,6 +184,10 @@ def test_figures_equal_a_direct_count_of_the_raw_rows(world):
     assert figures.interactions == march.count()
     assert figures.minutes == march.aggregate(total=Sum("duration_minutes"))["total"]
     assert figures.accompaniments == Accompaniment.objects.filter(interaction__in=march).count()
+    kinds = next(b for b in selectors.breakdowns(admin, NATION, MARCH) if b.dimension == "kind")
+    direct = dict(march.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    assert {row.code: row.records for row in kinds.rows} == direct
+    assert direct["information_orientation"] == 3  # two of A's, one of B's
 
 
 def test_a_person_seen_in_two_departements_is_one_person_nationally_and_one_in_each(world):
