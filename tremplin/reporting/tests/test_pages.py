@@ -154,3 +154,9 @@ def test_share_links_show_figures_without_sign_in_until_revoked(world, client):
     assert str(world.mediator) not in public.content.decode()
     coordinator.post(reverse("reporting:share_revoke", kwargs={"pk": link.pk}))
     assert client.get(reverse("reporting:share_page", kwargs={"secret": link.secret})).status_code == 404
+
+
+def test_a_mediator_without_a_card_is_told_why_there_are_no_figures(tenant_a):
+    page = tenant_a.client(Role.MEDIATOR).get(reverse("reporting:dashboard"))
+    assert page.status_code == 200
+    assert "est pas encore créée" in page.content.decode()

@@ -167,6 +167,9 @@ def _tables(context: dict) -> dict:
 def dashboard(request):
     scope = home_scope(request.viewer)
     if scope is None:
+        if request.viewer.is_(Role.MEDIATOR):
+            # A mediator account without a mediator's card yet: nothing of theirs to count.
+            return render(request, "reporting/no_figures.html", {"title": _("Mes chiffres")})
         raise Http404
     return _page(request, scope)
 
