@@ -39,6 +39,7 @@ def test_a_funder_drills_down_from_their_territory_to_a_site(world):
     home = client.get(f"{reverse('reporting:dashboard')}?{MARCH}").content.decode()
     departement_url = reverse("reporting:scope", kwargs={"kind": "departement", "pk": world.a.departement.pk})
     assert departement_url in home
+    assert "Sites avec médiation" in home and "Sites avec îlot" in home
     departement = client.get(f"{departement_url}?{MARCH}").content.decode()
     site_url = reverse("reporting:scope", kwargs={"kind": "site", "pk": world.s1.pk})
     assert site_url in departement

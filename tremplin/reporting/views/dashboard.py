@@ -17,7 +17,7 @@ from .. import charts, selectors
 from ..models import ScopeKind
 from ..periods import default_period, period_from, presets
 from ..scopes import NATION, Scope, home_scope, scope_for
-from ..tables import breakdown_table, headline_table, rows_table
+from ..tables import COUNT, Column, breakdown_table, headline_table, rows_table
 from ..templatetags.reporting_format import format_cell
 from .exports import table_response
 from .objectives import objectives_for_scope
@@ -118,7 +118,16 @@ def dashboard_context(viewer, scope: Scope, period, *, public: bool = False) -> 
     if child_kind is not None and not (public and child_kind == ScopeKind.MEDIATOR):
         title, first = CHILD_TITLES[child_kind]
         links = [] if public else [scope_url(row.scope, period) for row in child_rows]
-        context["children_table"] = rows_table(f"par-{child_kind}", title, first, child_rows, None, links)
+        table = rows_table(f"par-{child_kind}", title, first, child_rows, None, links)
+        if child_kind == ScopeKind.DEPARTEMENT:
+            # Where mediation and kiosks are, beside what was done: the gaps show.
+            table.columns[1:1] = [
+                Column(_("Sites avec médiation"), COUNT),
+                Column(_("Sites avec îlot"), COUNT),
+            ]
+            for cells, row in zip(table.rows, child_rows, strict=True):
+                cells[1:1] = [row.extra["mediation"], row.extra["kiosks"]]
+        context["children_table"] = table
         context["children_extra"] = child_rows
         context["child_kind"] = child_kind
     return context
