@@ -35,8 +35,6 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-#: Changes read per round of a refresh.
-CHANGES_PER_ROUND = 5_000
 BATCH = 2_000
 #: An arbitrary, fixed key for PostgreSQL's advisory lock of the refresh.
 LOCK_KEY = 7_350_001
@@ -301,36 +299,41 @@ def _departement_of(site_ids) -> dict[int, int]:
     return dict(Site.objects.filter(pk__in=site_ids).values_list("pk", "commune__departement_id"))
 
 
-def aggregates_refresh(*, max_rounds: int | None = None) -> int:
-    """Recompute the site-months touched by the changes noted so far; returns how many changes were
-    taken into account. Cheap when nothing changed (one query)."""
-    done = 0
-    rounds = 0
-    while max_rounds is None or rounds < max_rounds:
-        rounds += 1
-        if not Change.objects.exists():
-            break
-        with transaction.atomic():
-            _lock()
-            changes = list(
-                Change.objects.order_by("pk").values("pk", "site_id", "contract_id", "first_at", "last_at")[
-                    :CHANGES_PER_ROUND
-                ]
-            )
-            if not changes:
-                break
-            buckets = _buckets_of(changes)
-            departements = _departement_of(buckets)
-            pairs, people = set(), set()
-            for site_id, months in buckets.items():
-                people |= _recompute_site(site_id, sorted(months), departements.get(site_id))
-                if site_id in departements:
-                    pairs.update((departements[site_id], month) for month in months)
-            _roll_up(pairs)
-            _people_of(people, pairs)
-            Change.objects.filter(pk__in=[change["pk"] for change in changes]).delete()
-            done += len(changes)
-    return done
+def _take_changes() -> list[dict]:
+    """Remove and return every change committed so far. On PostgreSQL one DELETE … RETURNING takes
+    exactly the rows it can see: a change whose transaction commits meanwhile stays for the next refresh.
+    SQLite has one writer at a time, so reading then deleting up to the last read is as exact."""
+    columns = ("site_id", "contract_id", "first_at", "last_at")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM reporting_change RETURNING {', '.join(columns)}")  # noqa: S608
+            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    changes = list(Change.objects.order_by("pk").values("pk", *columns))
+    if changes:
+        Change.objects.filter(pk__lte=changes[-1]["pk"]).delete()
+    return changes
+
+
+def aggregates_refresh() -> int:
+    """Recompute the site-months touched by the changes noted so far, in one pass however many they
+    are; returns how many changes were taken into account. Cheap when nothing changed (one query)."""
+    if not Change.objects.exists():
+        return 0
+    with transaction.atomic():
+        _lock()
+        changes = _take_changes()
+        if not changes:
+            return 0
+        buckets = _buckets_of(changes)
+        departements = _departement_of(buckets)
+        pairs, people = set(), set()
+        for site_id, months in buckets.items():
+            people |= _recompute_site(site_id, sorted(months), departements.get(site_id))
+            if site_id in departements:
+                pairs.update((departements[site_id], month) for month in months)
+        _roll_up(pairs)
+        _people_of(people, pairs)
+    return len(changes)
 
 
 def _raw_span(site_id: int) -> tuple[date, date] | None:
