@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tremplin.mediation",
     "tremplin.flow",
     "tremplin.workshops",
+    "tremplin.reporting",
     "tremplin.api",
     "tremplin.demo",
 ]

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("tremplin.mediation.urls")),
     path("", include("tremplin.flow.urls")),
     path("", include("tremplin.workshops.urls")),
+    path("", include("tremplin.reporting.urls")),
     path("", include("tremplin.core.urls")),
 ]

@@ -6,6 +6,7 @@ from .auth import TokenAuth
 from .errors import FieldErrors, french_errors
 from .flow import router as flow_router
 from .mediation import router as mediation_router
+from .reporting import router as reporting_router
 from .staffing import router as staffing_router
 from .territory import router as territory_router
 from .workshops import router as workshops_router
@@ -50,6 +51,7 @@ api.add_router("/", staffing_router)
 api.add_router("/", mediation_router)
 api.add_router("/", flow_router)
 api.add_router("/", workshops_router)
+api.add_router("/", reporting_router)
 
 
 @api.exception_handler(ValidationError)

@@ -15,6 +15,7 @@ NAVIGATION = {
         (_("Ma permanence"), "staffing:shift_home"),
         (_("Mon planning"), "staffing:my_schedule"),
         (_("Sites"), "territory:site_list"),
+        (_("Mes chiffres"), "reporting:dashboard"),
     ],
     Role.COORDINATOR: [
         (_("Accueil"), "core:home"),
@@ -25,11 +26,15 @@ NAVIGATION = {
         (_("Interactions"), "mediation:interaction_list"),
         (_("Bénéficiaires"), "mediation:beneficiary_list"),
         (_("Sites"), "territory:site_list"),
+        (_("Statistiques"), "reporting:dashboard"),
     ],
     Role.FUNDER: [
         (_("Accueil"), "core:home"),
         (_("Contrats"), "staffing:contract_list"),
         (_("Sites"), "territory:site_list"),
+        (_("Statistiques"), "reporting:dashboard"),
+        (_("Objectifs"), "reporting:objectives"),
+        (_("Carte"), "reporting:map"),
     ],
     Role.ADMIN: [
         (_("Accueil"), "core:home"),
@@ -42,6 +47,7 @@ NAVIGATION = {
         (_("Sites"), "territory:site_list"),
         (_("Membres"), "accounts:members"),
         (_("Journal"), "core:journal"),
+        (_("Statistiques"), "reporting:dashboard"),
     ],
 }
 

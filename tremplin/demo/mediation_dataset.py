@@ -12,6 +12,7 @@ defused, and a handful of regulars agreed to be followed.
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -364,8 +365,18 @@ class PlannedInteraction:
         return DEFAULT_TIME_CATEGORY[self.kind]
 
 
-def _pick(rng: random.Random, weights: dict):
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
+#: The population and cumulative weights of each table of weights (kept alive here, so ids stay theirs).
+_CUMULATIVE: dict[int, tuple[dict, list, list]] = {}
+
+
+def pick(rng: random.Random, weights: dict):
+    """One key of `weights`, drawn by weight; the same draw as `rng.choices(keys, weights)`, without
+    rebuilding the lists each time (the scale generator draws millions)."""
+    cached = _CUMULATIVE.get(id(weights))
+    if cached is None or cached[0] is not weights:
+        cached = (weights, list(weights), list(itertools.accumulate(weights.values())))
+        _CUMULATIVE[id(weights)] = cached
+    return rng.choices(cached[1], cum_weights=cached[2])[0]
 
 
 def plan_interactions(shifts: list[WorkedShift]) -> list[PlannedInteraction]:
@@ -417,7 +428,7 @@ def _draw_shift(shift: WorkedShift, people: int) -> list[PlannedInteraction]:
     records = []
     while people > 0:
         size = 2 if people >= 2 and rng.random() < COUPLE_SHARE else 1
-        kind = _pick(rng, KIND_WEIGHTS)
+        kind = pick(rng, KIND_WEIGHTS)
         if size == 2 and kind == CONFLICT:
             kind = INFORMATION
         records.append(
@@ -479,9 +490,15 @@ def _place(records: list[PlannedInteraction]) -> None:
 
 
 def _describe(record: PlannedInteraction) -> None:
-    kind, shift = record.kind, record.shift
-    rng = random.Random(f"{shift.key}/{record.index}")
-    record.domain = _pick(rng, DOMAINS[kind])
+    rng = random.Random(f"{record.shift.key}/{record.index}")
+    describe(record, rng, site_has_kiosk=record.shift.site_has_kiosk)
+
+
+def describe(record: PlannedInteraction, rng: random.Random, *, site_has_kiosk: bool) -> None:
+    """Draw what a record is about from its kind: domain, themes, equipment, outcome, orientation,
+    form or tension, place, note, and its people's attributes (also used by the scale generator)."""
+    kind = record.kind
+    record.domain = pick(rng, DOMAINS[kind])
     how_many = rng.choices(range(4), weights=THEME_COUNTS[kind])[0]
     themes = []
     if how_many and kind in KIND_THEME and rng.random() < 0.35:
@@ -492,21 +509,21 @@ def _describe(record: PlannedInteraction) -> None:
         if theme not in themes:
             themes.append(theme)
     record.themes = themes
-    equipment = _pick(rng, EQUIPMENT[kind])
-    if equipment == "ilot_numerique" and not shift.site_has_kiosk:
+    equipment = pick(rng, EQUIPMENT[kind])
+    if equipment == "ilot_numerique" and not site_has_kiosk:
         equipment = "telephone"
     record.equipment = equipment
-    record.autonomy = _pick(rng, AUTONOMY[kind])
+    record.autonomy = pick(rng, AUTONOMY[kind])
     if rng.random() < ORIENTED_SHARE[kind]:
         record.oriented = True
-        record.orientation_target = _pick(rng, ORIENTATION_TARGETS[kind])
+        record.orientation_target = pick(rng, ORIENTATION_TARGETS[kind])
         partners = PARTNERS.get(record.orientation_target)
         if partners and rng.random() < 0.6:
             record.orientation_partner = rng.choice(partners)
     if kind == FORMS:
-        record.postal_form = _pick(rng, POSTAL_FORMS)
+        record.postal_form = pick(rng, POSTAL_FORMS)
     if kind == CONFLICT:
-        record.conflict_severity = _pick(rng, CONFLICT_SEVERITY)
+        record.conflict_severity = pick(rng, CONFLICT_SEVERITY)
         record.conflict_defused = rng.random() < DEFUSED_SHARE[record.conflict_severity]
     if kind != CONFLICT and rng.random() < REMOTE_SHARE:
         record.place = "a_distance"
@@ -518,11 +535,11 @@ def _describe(record: PlannedInteraction) -> None:
 
 def _describe_person(person: PlannedPerson, rng: random.Random) -> None:
     if rng.random() < AGE_KNOWN:
-        person.age_bracket = _pick(rng, AGE_BRACKETS)
+        person.age_bracket = pick(rng, AGE_BRACKETS)
     if rng.random() < GENDER_KNOWN:
-        person.gender = _pick(rng, GENDERS)
+        person.gender = pick(rng, GENDERS)
     if rng.random() < STATUS_KNOWN:
-        person.social_status = _pick(rng, STATUSES[AGE_GROUP[person.age_bracket]])
+        person.social_status = pick(rng, STATUSES[AGE_GROUP[person.age_bracket]])
     person.lives_here = rng.random() < COMMUNE_KNOWN
     if rng.random() < FIRST_TIME_KNOWN:
         person.is_first_time = rng.random() < FIRST_TIME_SHARE

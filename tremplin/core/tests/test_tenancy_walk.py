@@ -43,6 +43,9 @@ from tremplin.flow import services as flow_services
 from tremplin.flow.models import Board, SiteReason, TicketCounter, Visit, VisitEvent, VisitReason
 from tremplin.mediation import services as mediation_services
 from tremplin.mediation.models import Accompaniment, Beneficiary, Interaction, InteractionTheme
+from tremplin.reporting import services as reporting_services
+from tremplin.reporting.models import ExportJob, Objective, ReportComment, ShareLink
+from tremplin.reporting.periods import Period
 from tremplin.staffing import services as staffing_services
 from tremplin.staffing.models import (
     Absence,
@@ -94,6 +97,9 @@ class TenantB:
     visit: Visit | None = None
     workshop_rows: dict = field(default_factory=dict)
     task_result: DBTaskResult | None = None
+    objective: Objective | None = None
+    share_link: ShareLink | None = None
+    export_job: ExportJob | None = None
     secrets: list[str] = field(default_factory=list)
 
     @property
@@ -206,6 +212,16 @@ URL_KWARGS: dict[str, Callable[[TenantB], dict]] = {
     "api:set_extra_participants": lambda b: {"session_id": b.workshop_rows["session"].pk},
     "api:get_attendance": lambda b: {"session_id": b.workshop_rows["session"].pk},
     "api:close_session": lambda b: {"session_id": b.workshop_rows["session"].pk},
+    # reporting: dashboards, the contract report, objectives, exports, share links
+    "reporting:scope": lambda b: {"kind": "site", "pk": b.tenant.site.pk},
+    "reporting:contract_report": lambda b: {"pk": b.contract.pk},
+    "reporting:contract_report_pdf": lambda b: {"pk": b.contract.pk},
+    "reporting:contract_report_xlsx": lambda b: {"pk": b.contract.pk},
+    "reporting:contract_report_comment": lambda b: {"pk": b.contract.pk},
+    "reporting:objective_delete": lambda b: {"pk": b.objective.pk},
+    "reporting:export_download": lambda b: {"pk": b.export_job.pk},
+    "reporting:share_revoke": lambda b: {"pk": b.share_link.pk},
+    "reporting:share_page": lambda b: {"secret": "pas-le-bon-secret"},
     # The admin's pages other than a model's object pages (those come from ADMIN_OBJECTS).
     "admin:app_list": lambda b: {"app_label": "accounts"},
     "admin:view_on_site": lambda b: {
@@ -269,6 +285,7 @@ PUBLIC = {
     "workshops:public_session": "a published session and its booking form (no account)",
     "workshops:public_registration": "a registrant's page behind a signed link: 404 without the signature",
     "workshops:public_registration_ics": "a registrant's calendar file: 404 without the signature",
+    "reporting:share_page": "a share link's read-only statistics: 404 without its secret",
 }
 
 #: What a public page shows of tenant B on purpose, removed from the page before looking for leaks:
@@ -314,6 +331,8 @@ _TENANT_B_UNSCOPED_ROWS: dict[str, Callable[[TenantB], object]] = {
     "workshops.registrationmessage": lambda b: RegistrationMessage.objects.filter(
         registration__operator=b.tenant.operator
     ),
+    "reporting.exportjob": lambda b: ExportJob.objects.filter(membership__operator=b.tenant.operator),
+    "reporting.reportcomment": lambda b: ReportComment.objects.filter(contract__operator=b.tenant.operator),
 }
 
 
@@ -454,6 +473,7 @@ def b(tenant_b) -> TenantB:
         backend_name="default",
         run_after=datetime(2030, 1, 1, tzinfo=ZoneInfo("UTC")),
     )
+    _reporting_of(world)
     world.secrets = [
         world.contract.reference,
         tenant_b.operator.name,
@@ -471,6 +491,10 @@ def b(tenant_b) -> TenantB:
         world.workshop_rows["registration"].first_name,
         world.workshop_rows["registration"].email,
         registration_token(world.workshop_rows["registration"]),
+        world.objective.name,
+        world.share_link.secret,
+        world.share_link.label,
+        "Commentaire-Zorbeck",
     ]
     return world
 
@@ -529,6 +553,43 @@ def _workshops_of(world: TenantB) -> dict:
         "registration": registration,
         "message": RegistrationMessage.objects.filter(registration=registration).first(),
     }
+
+
+def _reporting_of(world: TenantB) -> None:
+    """An objective, a share link, an export and a report comment of tenant B."""
+    admin, coordinator = world.tenant.members[Role.ADMIN], world.tenant.members[Role.COORDINATOR]
+    world.objective = reporting_services.objective_create(
+        actor=admin.user,
+        operator_id=world.tenant.operator.pk,
+        name="Objectif-Zorbeck",
+        metric="people",
+        scope_kind="operator",
+        scope_id=world.tenant.operator.pk,
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+        target=500,
+    )
+    march = Period(date(2026, 3, 1), date(2026, 3, 1))
+    world.share_link = reporting_services.share_link_create(
+        actor=coordinator.user,
+        membership=coordinator,
+        label="Partage-Zorbeck",
+        scope_kind="contract",
+        scope_id=world.contract.pk,
+        period=march,
+    )
+    world.export_job = ExportJob.objects.create(
+        requester=coordinator.user,
+        membership=coordinator,
+        table="interactions",
+        export_format="csv",
+        params={"kind": "nation", "id": None, "first": "2026-03-01", "last": "2026-03-01"},
+        status=ExportJob.Status.READY,
+        file_name="zorbeck.csv",
+    )
+    reporting_services.report_comment_save(
+        actor=coordinator.user, contract=world.contract, period=march, text="Commentaire-Zorbeck"
+    )
 
 
 def _flow_of(world: TenantB) -> Visit:

@@ -12,6 +12,7 @@ from tremplin.demo import dataset, flow_services
 from tremplin.demo.accounts_table import accounts_table
 from tremplin.demo.flow_services import demo_flow_load
 from tremplin.demo.mediation_services import demo_mediation_load
+from tremplin.demo.reporting_services import demo_reporting_load
 from tremplin.demo.services import demo_people_load, demo_site_flags_apply, demo_staffing_load
 from tremplin.demo.workshops_services import demo_workshops_load
 
@@ -118,6 +119,7 @@ class Command(BaseCommand):
         else:
             self._mediation()
         self._workshops(with_shifts=with_shifts)
+        self._reporting()
 
     def _workshops(self, *, with_shifts):
         if with_shifts:
@@ -152,6 +154,11 @@ class Command(BaseCommand):
             f"File d'attente : {flow.visits} visites ajoutées sur {flow_services.QUEUE_DAYS} jours "
             f"({flow.served} servies par un médiateur), dont {flow.waiting_now} en attente maintenant."
         )
+
+    def _reporting(self):
+        self.stdout.write("Statistiques : objectifs et chiffres agrégés")
+        objectives = demo_reporting_load()
+        self.stdout.write(f"Objectifs : {objectives.created} créés, {objectives.existing} déjà présents.")
 
 
 def _departement_code(code: str) -> str:
