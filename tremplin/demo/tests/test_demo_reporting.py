@@ -2,7 +2,7 @@
 objectives are set, and the aggregates the load computed equal the raw rows."""
 
 import pytest
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from tremplin.core.tenancy import Viewer
 from tremplin.mediation.models import Accompaniment, Interaction
@@ -32,7 +32,15 @@ def test_the_load_leaves_aggregates_equal_to_the_raw_rows(demo_with_shifts):
     assert not Change.objects.exists()  # the load rebuilt them
     for contract in Contract.objects.all():
         figures = selectors.figures(ADMIN, Scope(ScopeKind.CONTRACT, contract), contract_period(contract))
-        interactions = Interaction.objects.alive().filter(shift__contract=contract)
+        # A record counts for its shift's contract; one made outside a shift (a workshop's group
+        # interaction) for its operator's contract covering the site that day.
+        outside = Q(
+            shift__isnull=True,
+            operator_id=contract.operator_id,
+            site__in=contract.sites.all(),
+            started_at__date__range=(contract.starts_on, contract.ends_on),
+        )
+        interactions = Interaction.objects.alive().filter(Q(shift__contract=contract) | outside)
         assert figures.interactions == interactions.count(), contract.reference
         assert figures.minutes == interactions.aggregate(total=Sum("duration_minutes"))["total"]
         assert figures.accompaniments == Accompaniment.objects.filter(interaction__in=interactions).count()
