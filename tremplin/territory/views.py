@@ -5,7 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 
 from tremplin.flow.stats import queue_access
+from tremplin.reporting.models import ScopeKind
+from tremplin.reporting.scopes import scope_for
 from tremplin.staffing.selectors import next_presence_at
+from tremplin.workshops.selectors import public_sessions_at_site
 
 from . import selectors
 from .forms import SiteFilterForm
@@ -41,5 +44,11 @@ def site_detail(request, pk: int):
     return render(
         request,
         "territory/site_detail.html",
-        {"site": site, "next_presence": next_presence_at(site), "queue": queue_access(request.viewer, site)},
+        {
+            "site": site,
+            "next_presence": next_presence_at(site),
+            "queue": queue_access(request.viewer, site),
+            "upcoming_workshops": public_sessions_at_site(site).count(),
+            "statistics": scope_for(request.viewer, ScopeKind.SITE, site.pk) is not None,
+        },
     )

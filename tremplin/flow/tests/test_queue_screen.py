@@ -392,6 +392,13 @@ def test_a_tension_closed_without_service_asks_for_its_conflict_prevention(work,
     assert visit.state == State.DONE and visit.route == data.get("route", "left")
 
 
+def test_a_person_sent_to_a_workshop_is_registered_from_the_sites_programme(work, mediator):
+    visit = add(work, "digital_identity")
+    response = mediator.post(action_url(visit, "orienter"), {"route": "workshop"}, follow=True)
+    assert response.redirect_chain[-1][0] == f"{reverse('workshops:programme')}?site={work.site.pk}"
+    assert "Choisissez une séance de ce site pour y inscrire la personne." in messages_of(response)
+
+
 def test_a_visit_closed_without_tension_goes_back_to_the_queue(work, mediator):
     visit = add(work, "banking")
     response = mediator.post(action_url(visit, "orienter"), {"route": "machine"})

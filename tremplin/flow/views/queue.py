@@ -128,10 +128,14 @@ def record_url(visit) -> str:
 
 def _after_close(request, visit, back: str) -> str:
     """Where a closed visit leads: a tension not yet recorded opens the record screen as a conflict
-    prevention (for a mediator, who records); otherwise back to the queue."""
+    prevention (for a mediator, who records); a person sent to a workshop, the site's programme to
+    register them; otherwise back to the queue."""
     if visit.tension and visit.interaction_id is None and request.viewer.is_(Role.MEDIATOR):
         messages.info(request, _("Une tension a été signalée : enregistrez sa prévention."))
         return record_url(visit)
+    if visit.route == Route.WORKSHOP:
+        messages.info(request, _("Choisissez une séance de ce site pour y inscrire la personne."))
+        return f"{reverse('workshops:programme')}?{urlencode({'site': visit.site_id})}"
     return back
 
 
