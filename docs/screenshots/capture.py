@@ -23,14 +23,50 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-#: (demo account, page, file)
+#: (demo account, page — a path, or a function of the database giving one —, file)
 PAGES = [
     ("financeur-national@demo.tremplin.test", "/", "financeur-accueil.png"),
     ("mediateur@demo.tremplin.test", "/", "mediateur-accueil.png"),
     ("coordinateur@demo.tremplin.test", "/sites/?commune=Nanterre&has_mediation=1", "sites-nanterre.png"),
     ("mediateur@demo.tremplin.test", "/interactions/nouvelle/", "mediateur-enregistrer.png"),
     ("coordinateur@demo.tremplin.test", "/interactions/", "coordinateur-interactions.png"),
+    ("mediateur@demo.tremplin.test", lambda: _queue_path(), "mediateur-file.png"),
+    ("coordinateur@demo.tremplin.test", lambda: _board_path(), "ecran-public.png"),
+    ("coordinateur@demo.tremplin.test", "/ateliers/", "coordinateur-ateliers.png"),
+    ("coordinateur@demo.tremplin.test", "/agenda/", "agenda-public.png"),
+    ("financeur-national@demo.tremplin.test", "/statistiques/", "financeur-statistiques.png"),
+    ("financeur-national@demo.tremplin.test", "/statistiques/carte/", "financeur-carte.png"),
+    ("financeur-national@demo.tremplin.test", lambda: _report_path("RNBM-LP62-2021"), "compte-rendu.png"),
 ]
+
+
+def _busiest_queue():
+    from django.utils import timezone
+
+    from tremplin.flow.models import State, Visit
+
+    visit = (
+        Visit.objects.filter(day=timezone.localdate(), state=State.WAITING, operator__name__contains="Hauts")
+        .order_by("site__name")
+        .first()
+    )
+    return visit.site
+
+
+def _queue_path() -> str:
+    return f"/file/sites/{_busiest_queue().pk}/"
+
+
+def _board_path() -> str:
+    from tremplin.flow.services import board_ensure
+
+    return f"/ecran/{board_ensure(site=_busiest_queue()).secret}/"
+
+
+def _report_path(reference: str) -> str:
+    from tremplin.staffing.models import Contract
+
+    return f"/statistiques/contrats/{Contract.objects.get(reference=reference).pk}/compte-rendu/"
 
 
 def main(base_url: str) -> None:
@@ -52,7 +88,7 @@ def main(base_url: str) -> None:
                 # One sign-in per account: a TOTP code is accepted once, a second sign-in would wait.
                 contexts[email] = _signed_in(browser, base_url, email, DEMO_PASSWORD, demo_codes)
             page = contexts[email].new_page()
-            page.goto(path)
+            page.goto(path() if callable(path) else path)
             page.wait_for_load_state("networkidle")
             page.screenshot(path=SHOTS / name)
             print(f"{name}: {page.url}")
