@@ -24,3 +24,16 @@ def _moment(value: datetime) -> datetime:
 
 
 Moment = Annotated[datetime, AfterValidator(_moment)]
+
+
+def path_id(request, name: str) -> int | None:
+    """The id in the URL's `name` argument, for an authentication class that resolves it before the body
+    is read: None when the URL has no such argument, 0 when it holds no usable id."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or name not in match.kwargs:
+        return None
+    try:
+        value = int(match.kwargs[name])
+    except (TypeError, ValueError):
+        return 0
+    return value if 1 <= value <= MAX_ID else 0

@@ -14,7 +14,6 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
-from pydantic import ConfigDict
 
 from tremplin.accounts.models import Operator
 from tremplin.flow import selectors, services
@@ -22,7 +21,8 @@ from tremplin.flow.models import Reason, Route, Visit
 
 from .auth import TokenAuth
 from .errors import FieldErrors
-from .fields import MAX_ID, NO_NUL
+from .fields import NO_NUL, path_id
+from .schemas import ErrorOut, FieldErrorsOut, StrictSchema
 
 router = Router(tags=["file d'attente"])
 
@@ -33,17 +33,6 @@ MAX_FIRST_NAME_INPUT = 200
 # ---------------------------------------------------------------------------------------------
 # Who may call
 # ---------------------------------------------------------------------------------------------
-
-
-def _path_id(request, name: str) -> int | None:
-    match = getattr(request, "resolver_match", None)
-    if match is None or name not in match.kwargs:
-        return None
-    try:
-        value = int(match.kwargs[name])
-    except (TypeError, ValueError):
-        return 0
-    return value if 1 <= value <= MAX_ID else 0
 
 
 class QueueStaffAuth(TokenAuth):
@@ -61,12 +50,12 @@ class QueueStaffAuth(TokenAuth):
             raise HttpError(403, "Seul le personnel de la structure agit sur la file d'attente.")
         sites = selectors.queue_sites_for(viewer)
         request.flow_sites = sites
-        site_id = _path_id(request, "site_id")
+        site_id = path_id(request, "site_id")
         if site_id is not None:
             request.flow_site = sites.filter(pk=site_id).first()
             if request.flow_site is None:
                 raise HttpError(404, "Site introuvable.")
-        visit_id = _path_id(request, "id")
+        visit_id = path_id(request, "id")
         if visit_id is not None:
             request.flow_visit = (
                 selectors.visits_visible_to(viewer)
@@ -85,12 +74,6 @@ STAFF = QueueStaffAuth()
 # ---------------------------------------------------------------------------------------------
 # Input and output
 # ---------------------------------------------------------------------------------------------
-
-
-class StrictSchema(Schema):
-    """A misspelt field is refused (« Champ inconnu. ») rather than silently dropped."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class VisitIn(StrictSchema):
@@ -115,16 +98,6 @@ class TransitionIn(StrictSchema):
 
 class CallNextFilters(Schema):
     reason: Reason | None = Field(None, description="Appeler la première personne venue pour ce motif.")
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorsOut(ErrorOut):
-    errors: dict[str, list[str]] = Field(
-        default_factory=dict, description="Par champ, les messages à afficher à côté."
-    )
 
 
 class VisitOut(Schema):

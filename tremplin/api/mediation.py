@@ -17,7 +17,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
-from pydantic import BeforeValidator, ConfigDict, StringConstraints
+from pydantic import BeforeValidator, StringConstraints
 
 from tremplin.mediation import selectors, services
 from tremplin.mediation.models import Accompaniment, Beneficiary, Interaction
@@ -45,6 +45,7 @@ from .auth import TokenAuth
 from .errors import FieldErrors
 from .fields import MAX_ID, NO_NUL, Moment
 from .pagination import Page, paginate
+from .schemas import ErrorOut, FieldErrorsOut, StrictSchema
 
 router = Router(tags=["médiation"])
 
@@ -80,12 +81,6 @@ SocialStatusCode = Annotated[SocialStatus | None, BeforeValidator(_blank_to_none
 CommuneCode = Annotated[
     Annotated[str, StringConstraints(max_length=5, pattern=NO_NUL)] | None, BeforeValidator(_blank_to_none)
 ]
-
-
-class StrictSchema(Schema):
-    """A misspelt field is refused (« Champ inconnu. ») rather than silently dropped."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class PersonIn(StrictSchema):
@@ -218,16 +213,6 @@ class BeneficiaryFilters(Schema):
 # ---------------------------------------------------------------------------------------------
 # Output
 # ---------------------------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorsOut(ErrorOut):
-    errors: dict[str, list[str]] = Field(
-        default_factory=dict, description="Par champ, les messages à afficher à côté."
-    )
 
 
 class PersonOut(Schema):

@@ -21,16 +21,9 @@ from .auth import TokenAuth
 from .errors import FieldErrors
 from .fields import Moment
 from .pagination import Page, paginate
+from .schemas import ErrorOut, FieldErrorsOut
 
 router = Router(tags=["personnel et permanences"])
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorsOut(ErrorOut):
-    errors: dict[str, list[str]] = Field(default_factory=dict, description="Par champ, les messages.")
 
 
 class ShiftConflictOut(ErrorOut):

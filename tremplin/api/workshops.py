@@ -15,7 +15,6 @@ from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
-from pydantic import ConfigDict
 
 from tremplin.mediation import selectors as mediation_selectors
 from tremplin.mediation.vocabularies import AgeBracket, Gender, SocialStatus, Theme
@@ -25,8 +24,9 @@ from tremplin.workshops.services.sessions import MAX_EXTRA
 
 from .auth import TokenAuth
 from .errors import FieldErrors
-from .fields import MAX_ID, NO_NUL, Moment
+from .fields import MAX_ID, NO_NUL, Moment, path_id
 from .pagination import Page, paginate
+from .schemas import ErrorOut, FieldErrorsOut, StrictSchema
 
 router = Router(tags=["ateliers"])
 
@@ -36,17 +36,6 @@ LIMIT = Field(100, ge=1, le=settings.TREMPLIN_API_MAX_LIMIT)
 # ---------------------------------------------------------------------------------------------
 # Who may call
 # ---------------------------------------------------------------------------------------------
-
-
-def _path_id(request, name: str) -> int | None:
-    match = getattr(request, "resolver_match", None)
-    if match is None or name not in match.kwargs:
-        return None
-    try:
-        value = int(match.kwargs[name])
-    except (TypeError, ValueError):
-        return 0
-    return value if 1 <= value <= MAX_ID else 0
 
 
 class MemberAuth(TokenAuth):
@@ -61,12 +50,12 @@ class MemberAuth(TokenAuth):
             raise HttpError(403, "Les financeurs lisent les chiffres des ateliers, pas les inscriptions.")
         if not selectors.works_on_workshops(viewer):
             raise HttpError(403, "Seuls les membres de la structure travaillent sur ses ateliers.")
-        session_id = _path_id(request, "session_id")
+        session_id = path_id(request, "session_id")
         if session_id is not None:
             request.workshop_session = selectors.session_for_page(viewer, session_id)
             if request.workshop_session is None:
                 raise HttpError(404, "Séance introuvable.")
-        registration_id = _path_id(request, "registration_id")
+        registration_id = path_id(request, "registration_id")
         if registration_id is not None:
             request.registration = (
                 selectors.registrations_visible_to(viewer)
@@ -85,22 +74,6 @@ MEMBER = MemberAuth()
 # ---------------------------------------------------------------------------------------------
 # Input and output
 # ---------------------------------------------------------------------------------------------
-
-
-class StrictSchema(Schema):
-    """A misspelt field is refused (« Champ inconnu. ») rather than silently dropped."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorsOut(ErrorOut):
-    errors: dict[str, list[str]] = Field(
-        default_factory=dict, description="Par champ, les messages à afficher à côté."
-    )
 
 
 class WorkshopOut(Schema):
