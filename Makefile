@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run test e2e lint format setup db demo demo-codes system-deps pdf-deps clean
+.PHONY: run test e2e lint format messages setup db demo demo-codes system-deps pdf-deps clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,16 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## The French catalogue of plural forms (« 0 personne », « 2 personnes »), after changing a counted string.
+## Needs xgettext (Debian's gettext), installed when missing and run as root.
+messages: $(STAMP)
+	@command -v xgettext >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then $(APT_INSTALL) gettext >/dev/null; \
+	  else echo "xgettext manque : sudo apt-get install gettext" >&2; exit 1; fi; }
+	$(BIN)/python manage.py makemessages -l fr --no-location --no-obsolete -v 0 \
+	  -i '.venv/*' -i 'bench/*' -i 'docs/*' -i 'var/*' -i 'staticfiles/*' -i 'build/*'
+	$(BIN)/python manage.py french_plurals
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3

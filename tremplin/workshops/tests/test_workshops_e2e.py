@@ -187,7 +187,7 @@ def test_the_attendance_works_without_javascript(new_page, tenant_a):
         axe_check_twin(tablet, new_page)
         assert session.registrations.get().attended
         tablet.get_by_role("button", name="Retirer la présence de Ginette").click()
-        expect(tablet.get_by_test_id("attendance-summary")).to_contain_text("0 inscrits présents sur 1")
+        expect(tablet.get_by_test_id("attendance-summary")).to_contain_text("0 inscrit présent sur 1")
     assert not session.registrations.get().attended
 
 
