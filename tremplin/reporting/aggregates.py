@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from tremplin.flow.models import Visit
 from tremplin.mediation.models import Interaction
-from tremplin.staffing.models import ContractSite, Shift
+from tremplin.staffing.models import Contract, ContractSite, Rotation, Shift
 from tremplin.territory.models import Site
+from tremplin.workshops.models import Session
 
 from .compute import Tally, compute, months_between, next_month
 from .models import (
@@ -31,6 +32,7 @@ from .models import (
     QueueMonth,
     SiteMonth,
     SiteMonthCount,
+    WorkshopMonth,
 )
 
 logger = logging.getLogger(__name__)
@@ -38,7 +40,7 @@ logger = logging.getLogger(__name__)
 BATCH = 2_000
 #: An arbitrary, fixed key for PostgreSQL's advisory lock of the refresh.
 LOCK_KEY = 7_350_001
-AGGREGATE_MODELS = (SiteMonth, SiteMonthCount, FollowedMonth, QueueMonth)
+AGGREGATE_MODELS = (SiteMonth, SiteMonthCount, FollowedMonth, QueueMonth, WorkshopMonth)
 
 
 def _lock() -> None:
@@ -116,6 +118,20 @@ def _store(site_id: int, tally: Tally, departement_id: int | None) -> None:
                 **vars(row),
             )
             for (month, operator, contract), row in tally.queue.items()
+        ),
+        batch_size=BATCH,
+    )
+    WorkshopMonth.objects.bulk_create(
+        (
+            WorkshopMonth(
+                month=month,
+                site_id=site_id,
+                departement_id=departement_id,
+                operator_id=operator,
+                contract_id=contract,
+                **vars(row),
+            )
+            for (month, operator, contract), row in tally.workshops.items()
         ),
         batch_size=BATCH,
     )
@@ -287,7 +303,7 @@ def _buckets_of(changes: list[dict]) -> dict[int, set[date]]:
             contract_spans[change["contract_id"]].append(months)
     for contract_id, spans in contract_spans.items():
         site_ids = set(ContractSite.objects.filter(contract_id=contract_id).values_list("site_id", flat=True))
-        for model in (SiteMonth, QueueMonth):
+        for model in (SiteMonth, QueueMonth, WorkshopMonth):
             site_ids.update(model.objects.filter(contract_id=contract_id).values_list("site_id", flat=True))
         for site_id in site_ids:
             for months in spans:
@@ -336,6 +352,11 @@ def aggregates_refresh() -> int:
     return len(changes)
 
 
+def _planned(rotations):
+    """Rotations whose presences count as planned: those of contracts in force, not drafts."""
+    return rotations.exclude(contract__status=Contract.Status.DRAFT)
+
+
 def _raw_span(site_id: int) -> tuple[date, date] | None:
     """The first and last local days with raw rows at a site."""
     bounds = []
@@ -348,7 +369,14 @@ def _raw_span(site_id: int) -> tuple[date, date] | None:
             bounds.append(
                 (timezone.localdate(found["first"]), timezone.localdate(found["last"] or found["first"]))
             )
+    found = Session.objects.filter(site_id=site_id).aggregate(first=Min("starts_at"), last=Max("starts_at"))
+    if found["first"] is not None:
+        bounds.append((timezone.localdate(found["first"]), timezone.localdate(found["last"])))
     found = Visit.objects.filter(site_id=site_id).aggregate(first=Min("day"), last=Max("day"))
+    if found["first"] is not None:
+        bounds.append((found["first"], found["last"]))
+    plan = _planned(Rotation.objects.filter(site_id=site_id))
+    found = plan.aggregate(first=Min("valid_from"), last=Max("contract__ends_on"))
     if found["first"] is not None:
         bounds.append((found["first"], found["last"]))
     if not bounds:
@@ -373,6 +401,8 @@ def aggregates_rebuild(*, stdout=None) -> dict:
             set(Shift.objects.values_list("site_id", flat=True).distinct())
             | set(Interaction.objects.values_list("site_id", flat=True).distinct())
             | set(Visit.objects.values_list("site_id", flat=True).distinct())
+            | set(Session.objects.values_list("site_id", flat=True).distinct())
+            | set(_planned(Rotation.objects.all()).values_list("site_id", flat=True).distinct())
         )
         departements = _departement_of(site_ids)
         pairs = set()

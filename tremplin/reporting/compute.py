@@ -8,6 +8,11 @@ week is the same computation with one bucket. Definitions:
 - interactions, their minutes and the time split: records not deleted, by their start;
 - accompaniments: one per person helped in those records; followed ones carry a beneficiary;
 - distinct people: followed beneficiaries counted once, plus anonymous accompaniments (an estimate);
+- accompaniments in workshops: those of a session's group interaction; the others are individual;
+- planned hours: the presences of the rotation plan of contracts in force (not drafts), after absences
+  and replacements (as `staffing.selectors.presences`), by the day they fall on;
+- workshops: the sessions by their start (held, cancelled), their seats, bookings and attendance, as
+  the programme's figures count them (`workshops.selectors.programme_figures`);
 - a record's contract: its shift's; without a shift, the contract of its operator that covers its
   site on that day (not a draft); queue visits likewise.
 """
@@ -24,7 +29,9 @@ from django.utils import timezone
 
 from tremplin.flow.models import Route, Visit, VisitReason
 from tremplin.mediation.models import Accompaniment, Interaction, InteractionTheme
-from tremplin.staffing.models import Contract, Shift
+from tremplin.staffing.models import Contract, Rotation, Shift
+from tremplin.staffing.selectors import presences
+from tremplin.workshops.models import ExtraParticipants, Registration, Session
 
 #: Vocabularies of an interaction, as (dimension code, field).
 INTERACTION_DIMENSIONS = (
@@ -77,6 +84,8 @@ class Headline:
     followed_accompaniments: int = 0
     first_time: int = 0
     oriented: int = 0
+    workshop_accompaniments: int = 0
+    planned_minutes: int = 0
 
 
 @dataclass
@@ -97,13 +106,30 @@ class Queue:
 
 
 @dataclass
+class Workshops:
+    """Workshop sessions: held (done) ones with their seats and attendance, and those cancelled."""
+
+    sessions: int = 0
+    cancelled: int = 0
+    capacity: int = 0
+    booked: int = 0
+    attended: int = 0
+    no_shows: int = 0
+    walk_ins: int = 0
+    extras: int = 0
+    waiting: int = 0
+
+
+@dataclass
 class Tally:
-    """Figures keyed by (bucket, operator, contract, mediator); queue and counts without mediator."""
+    """Figures keyed by (bucket, operator, contract, mediator); queue, workshops and counts without
+    mediator."""
 
     headline: dict = field(default_factory=lambda: defaultdict(Headline))
     counts: dict = field(default_factory=lambda: defaultdict(Count))
     followed: set = field(default_factory=set)
     queue: dict = field(default_factory=lambda: defaultdict(Queue))
+    workshops: dict = field(default_factory=lambda: defaultdict(Workshops))
 
 
 class ContractFinder:
@@ -218,6 +244,11 @@ def compute(
         key = (bucket_of(day), operator_id, contract_id, mediator)
         keys[pk] = key
         records[pk] = (minutes, values)
+    in_workshops = set(
+        Session.objects.filter(interaction__in=interactions.values("pk"))
+        .order_by()
+        .values_list("interaction_id", flat=True)
+    )
     people = defaultdict(int)
     person_rows = (
         Accompaniment.objects.filter(interaction__in=interactions.values("pk"))
@@ -231,6 +262,8 @@ def compute(
         people[interaction_id] += 1
         row = tally.headline[key]
         row.accompaniments += 1
+        if interaction_id in in_workshops:
+            row.workshop_accompaniments += 1
         if beneficiary_id is not None:
             row.followed_accompaniments += 1
             tally.followed.add((*key, beneficiary_id))
@@ -278,9 +311,81 @@ def compute(
         count.minutes += minutes
         count.people += people[interaction_id]
 
+    _planned(tally, site_ids, mediator_id, first, last, bucket_of)
     if with_queue and mediator_id is None:
         _queue(tally, site_ids, first, last, bucket_of, finder)
+        _workshops(tally, site_ids, first, last, bucket_of, finder)
     return tally
+
+
+def _planned(tally: Tally, site_ids, mediator_id, first: date, last: date, bucket_of) -> None:
+    """Planned minutes of the presences falling between the local days first and last, keyed by the
+    mediator who is to be there (the replacement, when there is one); cancelled presences count none."""
+    rotations = Rotation.objects.exclude(contract__status=Contract.Status.DRAFT).filter(
+        valid_from__lte=last, contract__starts_on__lte=last, contract__ends_on__gte=first
+    )
+    rotations = rotations.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first))
+    if site_ids is not None:
+        rotations = rotations.filter(site_id__in=list(site_ids))
+    if mediator_id is not None:
+        rotations = rotations.filter(
+            Q(mediator_id=mediator_id)
+            | Q(replacements__replacement_id=mediator_id, replacements__date__range=(first, last))
+        ).distinct()
+    for presence in presences(rotations, first, last):
+        if presence.mediator is None or (mediator_id is not None and presence.mediator.pk != mediator_id):
+            continue
+        contract = presence.rotation.contract
+        key = (bucket_of(presence.date), contract.operator_id, contract.pk, presence.mediator.pk)
+        tally.headline[key].planned_minutes += presence.minutes
+
+
+def _workshops(tally: Tally, site_ids, first: date, last: date, bucket_of, finder: ContractFinder) -> None:
+    """Sessions by the local day they start; held ones with their seats, bookings and attendance."""
+    low, high = local_midnight(first), local_midnight(last + timedelta(days=1))
+    sessions = Session.objects.filter(starts_at__gte=low, starts_at__lt=high).exclude(
+        status=Session.Status.SCHEDULED
+    )
+    if site_ids is not None:
+        sessions = sessions.filter(site_id__in=list(site_ids))
+    sessions = sessions.order_by()
+    finder.by_site.update(
+        ContractFinder(
+            set(sessions.values_list("site_id", flat=True).distinct()) - set(finder.by_site), first, last
+        ).by_site
+    )
+    held = {}
+    for pk, operator_id, site_id, starts_at, status, capacity in sessions.values_list(
+        "pk", "operator_id", "site_id", "starts_at", "status", "capacity"
+    ):
+        day = timezone.localdate(starts_at)
+        row = tally.workshops[(bucket_of(day), operator_id, finder(site_id, operator_id, day))]
+        if status == Session.Status.CANCELLED:
+            row.cancelled += 1
+            continue
+        row.sessions += 1
+        row.capacity += capacity
+        held[pk] = row
+    done = sessions.filter(status=Session.Status.DONE)
+    walk_in = Registration.Source.WALK_IN
+    for session_id, status, source, attended in (
+        Registration.objects.filter(session__in=done.values("pk"))
+        .order_by()
+        .values_list("session_id", "status", "source", "attended")
+    ):
+        row = held[session_id]
+        booked = status == Registration.Status.CONFIRMED and source != walk_in
+        row.booked += booked
+        row.attended += attended
+        row.no_shows += booked and not attended
+        row.walk_ins += source == walk_in and attended
+        row.waiting += status == Registration.Status.WAITLISTED
+    for session_id, count in (
+        ExtraParticipants.objects.filter(session__in=done.values("pk"))
+        .order_by()
+        .values_list("session_id", "count")
+    ):
+        held[session_id].extras += count
 
 
 def _queue(tally: Tally, site_ids, first: date, last: date, bucket_of, finder: ContractFinder) -> None:

@@ -1,9 +1,10 @@
 """Pre-aggregated figures, and what people keep in reporting: objectives, share links, report comments,
 exports.
 
-The aggregates are a cache of the raw rows (shifts, interactions, accompaniments, themes, visits), kept
+The aggregates are a cache of the raw rows (shifts, the rotation plan with its absences and
+replacements, interactions, accompaniments, themes, visits, workshop sessions and registrations), kept
 per site and calendar month (Europe/Paris). Database triggers note every change to a raw row in
-`Change`, whatever wrote it (a service, a bulk generator, a correction, a soft delete); `services.
+`Change`, whatever wrote it (a service, a bulk generator, a correction, a soft delete); `aggregates.
 aggregates_refresh` recomputes the site-months those changes touched, and selectors run it before they
 read, so a figure always equals the direct count over the raw rows.
 """
@@ -67,6 +68,8 @@ class SiteMonth(models.Model):
     followed_accompaniments = models.PositiveIntegerField(default=0)
     first_time = models.PositiveIntegerField(default=0)
     oriented = models.PositiveIntegerField(default=0)
+    workshop_accompaniments = models.PositiveIntegerField(default=0)
+    planned_minutes = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         indexes = [
@@ -125,6 +128,8 @@ class DepartementMonth(models.Model):
     followed_accompaniments = models.PositiveIntegerField(default=0)
     first_time = models.PositiveIntegerField(default=0)
     oriented = models.PositiveIntegerField(default=0)
+    workshop_accompaniments = models.PositiveIntegerField(default=0)
+    planned_minutes = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["month", "departement"], name="deptmonth_month_dept")]
@@ -243,6 +248,37 @@ class QueueMonth(models.Model):
             models.Index(fields=["site", "month"], name="queuemonth_site_month"),
             models.Index(fields=["operator", "month"], name="queuemonth_operator_month"),
             models.Index(fields=["contract", "month"], name="queuemonth_contract_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.site_id} {self.month:%Y-%m}"
+
+
+class WorkshopMonth(models.Model):
+    """The workshop sessions of a site-month: held and cancelled, seats, bookings, attendance."""
+
+    month = models.DateField()
+    site = _ref("territory.Site", _("site"))
+    departement_id = models.BigIntegerField(null=True)
+    operator = _ref("accounts.Operator", _("opérateur"))
+    contract = _ref("staffing.Contract", _("contrat"), null=True)
+    sessions = models.PositiveIntegerField(default=0)
+    cancelled = models.PositiveIntegerField(default=0)
+    capacity = models.PositiveIntegerField(default=0)
+    booked = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+    no_shows = models.PositiveIntegerField(default=0)
+    walk_ins = models.PositiveIntegerField(default=0)
+    extras = models.PositiveIntegerField(default=0)
+    waiting = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "site"], name="workshopmonth_month_site"),
+            models.Index(fields=["site", "month"], name="workshopmonth_site_month"),
+            models.Index(fields=["departement_id", "month"], name="workshopmonth_dept_month"),
+            models.Index(fields=["operator", "month"], name="workshopmonth_operator_month"),
+            models.Index(fields=["contract", "month"], name="workshopmonth_contract_month"),
         ]
 
     def __str__(self):

@@ -45,12 +45,14 @@ from .models import (
     ScopeKind,
     SiteMonth,
     SiteMonthCount,
+    WorkshopMonth,
 )
 from .periods import Period
 from .scopes import Scope, counts_territory_only, viewer_rows
 
 HEADLINE_FIELDS = tuple(f.name for f in fields(computing.Headline))
 QUEUE_FIELDS = tuple(f.name for f in fields(computing.Queue))
+WORKSHOP_FIELDS = tuple(f.name for f in fields(computing.Workshops))
 
 #: The vocabularies figures are broken down by: (dimension, title, choices, label of the empty value).
 DIMENSIONS = (
@@ -104,6 +106,41 @@ class QueueFigures:
 
 
 @dataclass
+class WorkshopFigures:
+    """Workshop sessions held and cancelled, with the rates of the programme's page."""
+
+    sessions: int = 0
+    cancelled: int = 0
+    capacity: int = 0
+    booked: int = 0
+    attended: int = 0
+    no_shows: int = 0
+    walk_ins: int = 0
+    extras: int = 0
+    waiting: int = 0
+
+    @property
+    def participants(self) -> int:
+        """People present: registered ones ticked present (walk-ins included) and anonymous extras."""
+        return self.attended + self.extras
+
+    @property
+    def fill_rate(self) -> float | None:
+        """Seats booked in advance over seats offered, for the sessions held."""
+        return self.booked / self.capacity if self.capacity else None
+
+    @property
+    def attendance_rate(self) -> float | None:
+        """People present over seats offered."""
+        return self.participants / self.capacity if self.capacity else None
+
+    @property
+    def no_show_rate(self) -> float | None:
+        """People booked who did not come, over people booked."""
+        return self.no_shows / self.booked if self.booked else None
+
+
+@dataclass
 class Figures:
     """The headline figures of a scope and period."""
 
@@ -117,13 +154,26 @@ class Figures:
     followed_accompaniments: int = 0
     first_time: int = 0
     oriented: int = 0
+    workshop_accompaniments: int = 0
+    planned_minutes: int = 0
     followed_people: int = 0
     queue: QueueFigures = field(default_factory=QueueFigures)
+    workshops: WorkshopFigures = field(default_factory=WorkshopFigures)
 
     @property
     def worked_minutes(self) -> int:
         """Hours of intervention, in whole minutes (rounded once, on the total)."""
         return round(self.worked_us / computing.MICROSECONDS_PER_MINUTE)
+
+    @property
+    def individual_accompaniments(self) -> int:
+        """Accompaniments outside workshops: one person helped in an individual interaction."""
+        return self.accompaniments - self.workshop_accompaniments
+
+    @property
+    def hours_gap(self) -> int:
+        """Worked minus planned minutes: positive when more was done than the plan asked."""
+        return self.worked_minutes - self.planned_minutes
 
     @property
     def anonymous_accompaniments(self) -> int:
@@ -172,6 +222,10 @@ def _figures_of_tally(tally: computing.Tally) -> Figures:
     for row in tally.queue.values():
         _add(queue, row)
     result.queue = queue
+    workshops = WorkshopFigures()
+    for row in tally.workshops.values():
+        _add(workshops, row)
+    result.workshops = workshops
     return result
 
 
@@ -250,6 +304,8 @@ def figures(viewer: Viewer, scope: Scope, period: Period) -> Figures:
     result.followed_people = _followed_people(viewer, scope, period, where)
     queue = QueueMonth.objects.filter(where).aggregate(**{name: Sum(name) for name in QUEUE_FIELDS})
     result.queue = QueueFigures(**{name: queue[name] or 0 for name in QUEUE_FIELDS})
+    workshops = WorkshopMonth.objects.filter(where).aggregate(**{name: Sum(name) for name in WORKSHOP_FIELDS})
+    result.workshops = WorkshopFigures(**{name: workshops[name] or 0 for name in WORKSHOP_FIELDS})
     return result
 
 

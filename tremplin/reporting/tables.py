@@ -51,6 +51,7 @@ def figure_columns(first: str) -> list[Column]:
     return [
         Column(first),
         Column(_("Heures d'intervention"), MINUTES),
+        Column(_("Heures prévues"), MINUTES),
         Column(_("Interactions"), COUNT),
         Column(_("Accompagnements"), COUNT),
         Column(_("Personnes (estimation)"), COUNT),
@@ -64,6 +65,7 @@ def figure_cells(label: str, figures: Figures) -> list:
     return [
         label,
         figures.worked_minutes,
+        figures.planned_minutes,
         figures.interactions,
         figures.accompaniments,
         figures.people,
@@ -94,9 +96,13 @@ def headline_table(figures: Figures) -> Table:
     table = Table("chiffres-cles", _("Chiffres clés"), [Column(_("Indicateur")), Column(_("Valeur"), COUNT)])
     table.rows = [
         [_("Heures d'intervention"), ("minutes", figures.worked_minutes)],
+        [_("Heures prévues au planning"), ("minutes", figures.planned_minutes)],
+        [_("Écart entre effectué et prévu"), ("minutes", figures.hours_gap)],
         [_("Permanences effectuées"), ("count", figures.shifts)],
         [_("Interactions"), ("count", figures.interactions)],
         [_("Accompagnements"), ("count", figures.accompaniments)],
+        [_("dont accompagnements individuels"), ("count", figures.individual_accompaniments)],
+        [_("dont accompagnements en atelier"), ("count", figures.workshop_accompaniments)],
         [_("dont personnes suivies"), ("count", figures.followed_accompaniments)],
         [_("dont personnes anonymes"), ("count", figures.anonymous_accompaniments)],
         [_("Personnes accompagnées (estimation)"), ("count", figures.people)],
@@ -113,6 +119,21 @@ def headline_table(figures: Figures) -> Table:
             [_("Visites dans la file d'attente"), ("count", figures.queue.visits)],
             [_("Attente moyenne (minutes)"), ("decimal", figures.queue.mean_wait_minutes)],
             [_("Parties sans être servies"), ("share", figures.queue.left_share)],
+        ]
+    workshops = figures.workshops
+    if workshops.sessions or workshops.cancelled:
+        table.rows += [
+            [_("Ateliers tenus"), ("count", workshops.sessions)],
+            [_("Ateliers annulés"), ("count", workshops.cancelled)],
+            [_("Places offertes aux ateliers tenus"), ("count", workshops.capacity)],
+            [_("Places réservées à l'avance"), ("count", workshops.booked)],
+            [_("Taux de remplissage (réservées / offertes)"), ("share", workshops.fill_rate)],
+            [_("Participants présents"), ("count", workshops.participants)],
+            [_("dont venus sans inscription"), ("count", workshops.walk_ins)],
+            [_("dont participants anonymes"), ("count", workshops.extras)],
+            [_("Inscrits absents"), ("count", workshops.no_shows)],
+            [_("Taux d'absence des inscrits"), ("share", workshops.no_show_rate)],
+            [_("Restés en liste d'attente"), ("count", workshops.waiting)],
         ]
     table.note = str(ESTIMATE_NOTE)
     return table

@@ -30,6 +30,10 @@ class Watched:
 INTERACTION_JOIN = "JOIN mediation_interaction i ON i.id = r.interaction_id"
 VISIT_JOIN = "JOIN flow_visit i ON i.id = r.visit_id"
 CONTRACT_JOIN = "JOIN staffing_contract i ON i.id = r.contract_id"
+SESSION_JOIN = "JOIN workshops_session i ON i.id = r.session_id"
+#: An absence changes the planned presences of every rotation of its mediator.
+MEDIATOR_ROTATIONS_JOIN = "JOIN staffing_rotation i ON i.mediator_id = r.mediator_id"
+ROTATION_JOIN = "JOIN staffing_rotation i ON i.id = r.rotation_id"
 
 #: PostgreSQL and SQLite spell "a date as an instant" differently.
 _DATE = {
@@ -48,6 +52,20 @@ WATCHED = (
     Watched(
         "staffing_contract", "CAST(NULL AS bigint)", "{date:r.starts_on}", "{date:r.ends_on}", contract="r.id"
     ),
+    Watched(
+        "staffing_rotation",
+        "r.site_id",
+        "{date:r.valid_from}",
+        "{date:COALESCE(r.valid_until, i.ends_on)}",
+        CONTRACT_JOIN,
+    ),
+    Watched(
+        "staffing_absence", "i.site_id", "{date:r.starts_on}", "{date:r.ends_on}", MEDIATOR_ROTATIONS_JOIN
+    ),
+    Watched("staffing_replacement", "i.site_id", "{date:r.date}", "{date:r.date}", ROTATION_JOIN),
+    Watched("workshops_session", "r.site_id", "r.starts_at", "r.starts_at"),
+    Watched("workshops_registration", "i.site_id", "i.starts_at", "i.starts_at", SESSION_JOIN),
+    Watched("workshops_extraparticipants", "i.site_id", "i.starts_at", "i.starts_at", SESSION_JOIN),
 )
 
 

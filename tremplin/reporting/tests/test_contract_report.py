@@ -70,7 +70,7 @@ def test_page_pdf_and_workbook_carry_the_same_figures(world):
     sites = {
         row[0]: row for row in workbook["Par site"].iter_rows(min_row=2, values_only=True) if row and row[0]
     }
-    assert sites["Bureau de S2"][1:3] == (3, 2)  # 3 hours, 2 interactions
+    assert sites["Bureau de S2"][1:4] == (3, 0, 2)  # 3 hours worked, none planned, 2 interactions
 
 
 def test_the_provider_comments_the_client_reads(world):

@@ -75,8 +75,8 @@ def test_every_table_downloads_as_csv_and_xlsx_with_the_pages_numbers(world):
     sheet = workbook.worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
     assert values[1][0] == "mars 2026"
-    assert values[1][1] == 8  # hours
-    assert values[1][2] == 5  # interactions
+    assert values[0][1:4] == ("Heures d'intervention (heures)", "Heures prévues (heures)", "Interactions")
+    assert values[1][1:4] == (8, 0, 5)  # hours worked, none planned, interactions
     assert client.get(f"{url}?{MARCH}&table=inconnu&format=csv").status_code == 404
 
 
