@@ -12,7 +12,6 @@ Timings are in-process (Django test client, no network): server time. See RESULT
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import resource
 import statistics
@@ -38,21 +37,9 @@ RUNS = 7
 def _generate(args) -> None:
     from django.core.management import call_command
 
-    from tremplin.demo.scale import territory
     from tremplin.demo.scale.generator import Options, generate
     from tremplin.reporting.aggregates import aggregates_rebuild
 
-    # The generator at 1eaddb2 reads a town hall given as an empty point (NaN, NaN) as a position:
-    # such communes get no coordinates here, as in the generator's own intent.
-    town_halls = territory._town_halls
-
-    def without_nan():
-        return {
-            code: (None, None, postcode) if lat is None or math.isnan(lat) else (lat, lon, postcode)
-            for code, (lat, lon, postcode) in town_halls().items()
-        }
-
-    territory._town_halls = without_nan
     call_command("migrate", verbosity=0)
     started = time.monotonic()
     context = generate(Options(scale=args.scale, seed=1, until=None, years=3, force=True), progress=print)
@@ -98,7 +85,7 @@ WITH i AS (
   LEFT JOIN staffing_shift sh ON sh.id = i.shift_id
   WHERE i.deleted_at IS NULL AND i.started_at >= %(low)s AND i.started_at < %(high)s AND {where}
 ), a AS (
-  SELECT a.beneficiary_id FROM mediation_accompaniment a JOIN i ON i.id = a.interaction_id
+  SELECT a.beneficiary_id, a.interaction_id FROM mediation_accompaniment a JOIN i ON i.id = a.interaction_id
 )
 SELECT
   (SELECT count(*) FROM i), (SELECT coalesce(sum(duration_minutes), 0) FROM i),
@@ -109,7 +96,8 @@ SELECT
        least(sh.ended_at, %(high)s) - greatest(sh.started_at, %(low)s))), 0) / 60)
      FROM staffing_shift sh JOIN territory_site s ON s.id = sh.site_id
      JOIN territory_commune c ON c.id = s.commune_id
-     WHERE sh.ended_at > %(low)s AND sh.started_at < %(high)s AND {where})
+     WHERE sh.ended_at > %(low)s AND sh.started_at < %(high)s AND {where}),
+  (SELECT count(*) FROM a JOIN workshops_session ws ON ws.interaction_id = a.interaction_id)
 """
 
 
@@ -198,7 +186,11 @@ def _measure(args) -> None:
             figures.followed_people,
             figures.anonymous_accompaniments,
         )
-        exact = mine == tuple(int(v) for v in floor[:6]) and abs(figures.worked_minutes - int(floor[6])) <= 1
+        exact = (
+            mine == tuple(int(v) for v in floor[:6])
+            and abs(figures.worked_minutes - int(floor[6])) <= 1
+            and figures.workshop_accompaniments == int(floor[7])
+        )
         print(
             f"| {label} | {median:.0f} | {worst:.0f} | {len(queries)} | {len(response.content) / 1024:.1f} "
             f"| {floor_ms:.0f} | {median / floor_ms:.2f} | {'yes' if exact else f'NO {mine} {floor}'} |"

@@ -212,6 +212,7 @@ def test_the_dashboard_and_the_contract_report_show_workshops_and_the_plan(held)
     assert 'data-testid="figure-workshops">1<' in page
     assert "5 participants, 100 % des places réservées" in page.replace("\u00a0", " ")
     assert "pour 3 h prévues au planning" in page.replace("\u00a0", " ")
+    assert "dont 0 individuels et 5 en atelier" in page
 
     from io import BytesIO
 
