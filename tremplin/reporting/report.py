@@ -67,7 +67,13 @@ def contract_report(viewer: Viewer, contract, period: Period) -> ContractReport:
     found = {b.dimension: b for b in selectors.breakdowns(viewer, scope, period, figures)}
     start = max(period.start, contract.starts_on)
     end = min(period.end, contract.ends_on)
-    hours = staffing_selectors.contract_hours(contract, start, end) if start <= end else None
+    hours = (
+        staffing_selectors.contract_hours(
+            contract, start, end, site_ids=staffing_selectors.contract_site_ids_for(viewer, contract)
+        )
+        if start <= end
+        else None
+    )
     tables = [
         headline_table(figures),
         rows_table("par-site", _("Par site"), _("Site"), sites, figures),

@@ -310,17 +310,23 @@ class WeekRow:
         return self.worked - self.planned
 
 
-def planned_vs_worked(contract: Contract, start: date, end: date) -> list[WeekRow]:
-    """Per site and ISO week (weeks starting on Monday): planned minutes, worked minutes, the gap."""
+def _at_sites(queryset, site_ids, field: str = "site_id"):
+    return queryset if site_ids is None else queryset.filter(**{f"{field}__in": site_ids})
+
+
+def planned_vs_worked(contract: Contract, start: date, end: date, *, site_ids=None) -> list[WeekRow]:
+    """Per site and ISO week (weeks starting on Monday): planned minutes, worked minutes, the gap;
+    at the contract's sites among `site_ids` (all when None)."""
     planned = defaultdict(int)
-    for presence in presences(contract.rotations.all(), start, end):
+    for presence in presences(_at_sites(contract.rotations.all(), site_ids), start, end):
         planned[(presence.rotation.site_id, week_start(presence.date))] += presence.minutes
     worked = defaultdict(float)
-    shifts = shifts_overlapping(Shift.objects.filter(contract=contract), start, end)
+    shifts = shifts_overlapping(_at_sites(Shift.objects.filter(contract=contract), site_ids), start, end)
     for shift, per_day in worked_minutes_by_day(shifts, start, end).items():
         for day, minutes in per_day.items():
             worked[(shift.site_id, week_start(day))] += minutes
-    sites = {cs.site_id: cs.site for cs in contract.contract_sites.select_related("site")}
+    contract_sites = _at_sites(contract.contract_sites.select_related("site"), site_ids)
+    sites = {cs.site_id: cs.site for cs in contract_sites}
     rows = []
     week = week_start(start)
     while week <= end:
@@ -342,20 +348,25 @@ class Continuity:
         return self.top_minutes / self.total if self.total else None
 
 
-def continuity(contract: Contract, start: date, end: date) -> list[Continuity]:
-    """Per site: the share of worked hours done by its most frequent mediator.
+def continuity(contract: Contract, start: date, end: date, *, site_ids=None) -> list[Continuity]:
+    """Per site (among `site_ids`, all when None): the share of worked hours done by its most frequent
+    mediator.
 
     Clients value "always the same mediator"; this is how they see it."""
     per_site = defaultdict(lambda: defaultdict(float))
     shifts = shifts_overlapping(
-        Shift.objects.filter(contract=contract).select_related("mediator__user"), start, end
+        _at_sites(Shift.objects.filter(contract=contract), site_ids).select_related("mediator__user"),
+        start,
+        end,
     )
     mediators = {}
     for shift, per_day in worked_minutes_by_day(shifts, start, end).items():
         mediators[shift.mediator_id] = shift.mediator
         per_site[shift.site_id][shift.mediator_id] += sum(per_day.values())
     rows = []
-    for contract_site in contract.contract_sites.select_related("site").order_by("site__name"):
+    for contract_site in _at_sites(contract.contract_sites.select_related("site"), site_ids).order_by(
+        "site__name"
+    ):
         by_mediator = per_site.get(contract_site.site_id, {})
         total = round(sum(by_mediator.values()))
         if by_mediator:
@@ -700,11 +711,24 @@ class ContractHours:
         return self.worked - self.planned
 
 
-def contract_hours(contract: Contract, start: date, end: date) -> ContractHours:
+def contract_site_ids_for(viewer: Viewer, contract: Contract) -> set[int] | None:
+    """The contract's sites whose hours a viewer reads: a funder of some départements, those in them;
+    everyone else who reads the contract, all (None)."""
+    if viewer.is_platform_admin or not viewer.is_funder or viewer.is_national:
+        return None
+    return set(
+        contract.contract_sites.filter(site__commune__departement_id__in=viewer.departement_ids).values_list(
+            "site_id", flat=True
+        )
+    )
+
+
+def contract_hours(contract: Contract, start: date, end: date, *, site_ids=None) -> ContractHours:
     """Planned vs worked per site and week, hours of intervention per site and per mediator, and the
-    continuity per site, for one contract between start and end (local days, inclusive)."""
-    rows = planned_vs_worked(contract, start, end)
-    weekly = {cs.site_id: cs.weekly_minutes for cs in contract.contract_sites.all()}
+    continuity per site, for one contract between start and end (local days, inclusive); only at the
+    sites among `site_ids` when given (see `contract_site_ids_for`)."""
+    rows = planned_vs_worked(contract, start, end, site_ids=site_ids)
+    weekly = {cs.site_id: cs.weekly_minutes for cs in _at_sites(contract.contract_sites.all(), site_ids)}
     grouped = {}
     for row in rows:
         grouped.setdefault(row.site.pk, []).append(row)
@@ -720,7 +744,7 @@ def contract_hours(contract: Contract, start: date, end: date) -> ContractHours:
     ]
     from tremplin.territory.models import Site
 
-    shifts = Shift.objects.filter(contract=contract)
+    shifts = _at_sites(Shift.objects.filter(contract=contract), site_ids)
     touching = shifts_overlapping(shifts, start, end)
     site_ids = set(weekly) | set(touching.values_list("site_id", flat=True))
     by_site = [
@@ -744,5 +768,5 @@ def contract_hours(contract: Contract, start: date, end: date) -> ContractHours:
         intervention=hours_of_intervention(shifts, start, end),
         by_site=by_site,
         by_mediator=by_mediator,
-        continuity=continuity(contract, start, end),
+        continuity=continuity(contract, start, end, site_ids=site_ids),
     )

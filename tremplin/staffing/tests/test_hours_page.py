@@ -158,3 +158,23 @@ def test_who_reads_the_hours(plan_a, tenant_a, tenant_b):
     assert tenant_a.client(Role.MEDIATOR).get(hours_url(plan_a)).status_code == 403
     assert tenant_b.client(Role.COORDINATOR).get(hours_url(plan_a)).status_code == 404
     assert tenant_b.client(Role.FUNDER).get(hours_url(plan_a)).status_code == 404
+
+
+def test_a_funder_reads_only_the_hours_at_the_sites_of_their_departements(plan_a, tenant_a, tenant_b, worked):
+    """A contract that also covers a site in another département: that département's funder reads the
+    hours, the plan and the continuity of that site only."""
+    from tremplin.staffing.tests.factories import ContractSiteFactory
+
+    ContractSiteFactory(contract=plan_a.contract, site=tenant_b.site)
+    work(plan_a.mediator, tenant_b.site, at(2026, 3, 11, 14, 0), at(2026, 3, 11, 15, 0))
+    with time_machine.travel(at(2026, 3, 20, 10, 0), tick=False):
+        html = tenant_b.client(Role.FUNDER).get(hours_url(plan_a)).content.decode()
+        whole = tenant_a.client(Role.COORDINATOR).get(hours_url(plan_a)).content.decode()
+
+    assert f'data-testid="hours-intervention">{minutes(60)}<' in html
+    assert [row[0] for row in cells(html, "sites-table")[1:] if row and row[0] != "Total"] == [
+        tenant_b.site.name
+    ]
+    assert plan_a.site.name not in html and plan_a.other_site.name not in html
+    # The provider's coordinator still reads the whole contract.
+    assert f'data-testid="hours-intervention">{minutes(210 + 210 + 120 + 60)}<' in whole

@@ -344,6 +344,10 @@ def contract_hours(request, pk: int):
             "form": form,
             "period": period,
             "presets": _presets(contract, today, period),
-            "hours": selectors.contract_hours(contract, *period) if period else None,
+            "hours": selectors.contract_hours(
+                contract, *period, site_ids=selectors.contract_site_ids_for(request.viewer, contract)
+            )
+            if period
+            else None,
         },
     )
