@@ -1,6 +1,7 @@
 """The public agenda: per post office and per commune, booking without an account, the registrant's own
 page behind a signed link, the calendar file and the printable poster."""
 
+import os
 import re
 from datetime import timedelta
 
@@ -137,6 +138,40 @@ def test_one_connection_books_a_limited_number_of_times_per_hour(public, work, s
     assert refused.status_code == 429
     assert "Trop d&#x27;inscriptions depuis cette connexion" in refused.content.decode()
     assert Registration.objects.count() == 2
+
+
+def test_with_redis_as_the_cache_every_worker_counts_the_same_bookings(public, work, settings):
+    """Production sets CACHE_URL to Redis: a limit kept in each process's memory would let a connection
+    book the limit once per gunicorn worker."""
+    import uuid
+
+    import redis
+    from django.core.cache.backends.redis import RedisCache
+
+    location = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(location, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"Redis does not answer at {location} (set TEST_REDIS_URL)")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.TREMPLIN_WORKSHOP_PUBLIC_BOOKINGS_PER_HOUR = 2
+    session = schedule(work, capacity=10)
+    for index in range(2):
+        assert booking(public, session, email=f"personne{index}@exemple.fr").status_code == 302
+
+    # Another worker process has its own connection to the same Redis: it sees both bookings.
+    other_worker = RedisCache(location, {"KEY_PREFIX": prefix})
+    assert other_worker.get("workshops:public-bookings:127.0.0.1") == 2
+    assert booking(public, session, email="personne9@exemple.fr").status_code == 429
+    assert Registration.objects.count() == 2
+    other_worker.delete("workshops:public-bookings:127.0.0.1")
 
 
 def test_the_signed_link_cancels_and_the_next_person_is_offered_the_seat(public, work):
