@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from tremplin.core.services import journal_record
 
 from .models import MAX_DURATION_MINUTES, Accompaniment, Beneficiary, Interaction, InteractionTheme
+from .signals import beneficiary_merged
 from .vocabularies import DEFAULT_TIME_CATEGORY, ActionKind, Theme, age_bracket_for
 
 #: How long after saving a mediator may still take a record back with one tap ("Annuler").
@@ -436,6 +437,7 @@ def beneficiary_merge(*, actor, keep: Beneficiary, duplicate: Beneficiary) -> Be
     duplicate.merged_into = keep
     duplicate.save(update_fields=["merged_into", "updated_at"])
     _recompute_first_times(keep)
+    beneficiary_merged.send(sender=Beneficiary, actor=actor, keep=keep, duplicate=duplicate)
     journal_record(
         action="mediation.beneficiary.merged",
         actor=actor,

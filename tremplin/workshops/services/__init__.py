@@ -11,6 +11,7 @@ from .registrations import (
     registration_cancel,
     registration_confirm_offer,
     registration_create,
+    registrations_merge,
     registrations_purge,
     seats_taken,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "registration_cancel",
     "registration_confirm_offer",
     "registration_create",
+    "registrations_merge",
     "registration_mark_attendance",
     "registrations_purge",
     "reminder_due",

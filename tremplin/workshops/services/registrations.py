@@ -225,6 +225,42 @@ def registration_cancel(*, actor, registration: Registration, now: datetime | No
     return registration
 
 
+def _rank(registration: Registration) -> tuple[bool, int]:
+    """Which of two registrations of one person to a session to keep: present, then seated, then waiting."""
+    seated = {Status.CONFIRMED: 2, Status.OFFERED: 1}
+    return registration.attended, seated.get(registration.status, 0)
+
+
+def registrations_merge(*, actor, keep_id: int, duplicate_id: int, now: datetime | None = None) -> int:
+    """A followed person's duplicate record was folded into the one kept: their registrations follow.
+    Where both were registered to the same session, the better one stays and the other is cancelled
+    (before the session, its seat goes to the first person waiting). Returns how many moved."""
+    now = now or timezone.now()
+    kept = {
+        registration.session_id: registration
+        for registration in Registration.objects.filter(
+            beneficiary_id=keep_id, status__in=Registration.ACTIVE
+        )
+    }
+    duplicates = Registration.objects.filter(beneficiary_id=duplicate_id, status__in=Registration.ACTIVE)
+    for registration in duplicates.select_related("session"):
+        other = kept.get(registration.session_id)
+        if other is None:
+            continue
+        worse = registration if _rank(other) >= _rank(registration) else other
+        if now < registration.session.starts_at:
+            registration_cancel(actor=actor, registration=worse, now=now)
+        else:
+            Registration.objects.filter(pk=worse.pk).update(
+                status=Status.CANCELLED,
+                cancelled_at=now,
+                hold_expires_at=None,
+                attended=False,
+                checked_in_at=None,
+            )
+    return Registration.objects.filter(beneficiary_id=duplicate_id).update(beneficiary_id=keep_id)
+
+
 def _erase_contact(registration: Registration) -> None:
     """A cancelled or lapsed registration needs no way to reach the person any more."""
     registration.phone = ""

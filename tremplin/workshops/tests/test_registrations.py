@@ -298,3 +298,35 @@ def test_messages_hold_no_address(session, django_capture_on_commit_callbacks):
         book(session, "Ginette", phone="06 12 34 56 78", email="ginette@exemple.fr")
     fields = {field.name for field in RegistrationMessage._meta.get_fields()}
     assert not fields & {"email", "phone", "address", "to"}
+
+
+def test_merging_two_records_of_one_person_moves_their_registrations(work, workshop):
+    """Jeanne was entered twice. Her duplicate's registrations follow the merge; where both records were
+    registered to one session, the better registration stays and the other seat goes to the next person."""
+    from tremplin.mediation import services as mediation_services
+
+    jeanne = follow(work, "Jeanne Martin", year=1948)
+    duplicate = follow(work, "Jeanne Martine", year=1948)
+    both = schedule(work, workshop, capacity=1)
+    only_duplicate = schedule(work, workshop, starts_at=in_days(10), capacity=5)
+
+    def staff(session, person):
+        registration, _created = services.registration_create(
+            actor=work.user, session=session, source=Registration.Source.STAFF, beneficiary=person
+        )
+        return registration
+
+    seated = staff(both, duplicate)  # the only seat
+    waiting = staff(both, jeanne)  # waits behind her own duplicate
+    paul = book(both, "Paul")  # waits too
+    later = staff(only_duplicate, duplicate)
+
+    mediation_services.beneficiary_merge(actor=work.user, keep=jeanne, duplicate=duplicate)
+
+    for registration in (seated, waiting, paul, later):
+        registration.refresh_from_db()
+    assert (seated.beneficiary_id, seated.status) == (jeanne.pk, Registration.Status.CONFIRMED)
+    assert waiting.status == Registration.Status.CANCELLED  # never two seats for one person
+    assert paul.status == Registration.Status.WAITLISTED  # the seat was not freed: Jeanne keeps it
+    assert (later.beneficiary_id, later.status) == (jeanne.pk, Registration.Status.CONFIRMED)
+    assert not Registration.objects.filter(beneficiary=duplicate).exists()
