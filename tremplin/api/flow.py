@@ -89,9 +89,10 @@ class VisitIn(StrictSchema):
 
 
 class TransitionIn(StrictSchema):
-    action: Literal["call", "serve", "hold", "requeue", "close"] = Field(
+    action: Literal["call", "serve", "hold", "requeue", "close", "tension"] = Field(
         description="call : appeler ; serve : servir ; hold : mettre en pause ; requeue : remettre en "
-        "attente ; close : terminer, avec l'orientation (route)."
+        "attente ; close : terminer, avec l'orientation (route) ; tension : noter une tension (à "
+        "enregistrer ensuite comme prévention d'une situation conflictuelle), sans changer l'état."
     )
     route: Route | None = Field(None, description="Pour close : où la personne a été orientée.")
 
@@ -211,6 +212,7 @@ ACTIONS = {
     "serve": services.visit_serve,
     "hold": services.visit_hold,
     "requeue": services.visit_requeue,
+    "tension": services.visit_note_tension,
 }
 
 
@@ -218,7 +220,8 @@ ACTIONS = {
     "/visits/{id}/transitions",
     response={200: VisitOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorsOut},
     auth=STAFF,
-    summary="Faire avancer une visite : appeler, servir, mettre en pause, remettre en attente, terminer",
+    summary="Faire avancer une visite : appeler, servir, mettre en pause, remettre en attente, terminer ; "
+    "noter une tension",
     description="409 : ce passage n'est pas permis depuis l'état de la visite (par exemple servir une "
     "visite terminée) ; le message dit pourquoi.",
 )

@@ -228,6 +228,14 @@ def test_hold_and_requeue_go_back_to_the_queue(work_a, tablet):
     assert post(tablet, transitions_url(visit["id"]), {"action": "requeue"}).json()["state"] == "waiting"
 
 
+def test_a_tension_is_noted_without_moving_the_visit(work_a, tablet):
+    visit = add(tablet, work_a.site)
+    noted = post(tablet, transitions_url(visit["id"]), {"action": "tension"})
+    assert noted.status_code == 200, noted.content
+    assert (noted.json()["tension"], noted.json()["state"]) == (True, "waiting")
+    assert Visit.objects.get().tension is True
+
+
 def test_serving_a_closed_visit_is_a_409_with_a_french_reason(work_a, tablet):
     visit = add(tablet, work_a.site)
     post(tablet, transitions_url(visit["id"]), {"action": "close", "route": "left"})
