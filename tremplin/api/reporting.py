@@ -34,6 +34,21 @@ class QueueOut(Schema):
     left_share: float | None
 
 
+class WorkshopsOut(Schema):
+    sessions: int = Field(description="Séances tenues (clôturées).")
+    cancelled: int
+    capacity: int = Field(description="Places offertes aux séances tenues.")
+    booked: int = Field(description="Places réservées à l'avance (hors venus sans inscription).")
+    attended: int = Field(description="Inscrits pointés présents, venus sans inscription compris.")
+    walk_ins: int
+    extras: int = Field(description="Participants anonymes en plus.")
+    participants: int
+    no_shows: int
+    waiting: int = Field(description="Restés en liste d'attente.")
+    fill_rate: float | None = Field(description="Réservées ÷ offertes.")
+    no_show_rate: float | None = Field(description="Absents ÷ réservées.")
+
+
 class BreakdownRowOut(Schema):
     code: str
     label: str
@@ -57,6 +72,10 @@ class StatisticsOut(Schema):
     first_month: str
     last_month: str
     hours_of_intervention_minutes: int
+    planned_minutes: int = Field(
+        ...,
+        description="Présences prévues au planning des contrats en cours, absences et remplacements compris.",
+    )
     shifts: int
     interactions: int
     interaction_minutes: int
@@ -64,6 +83,8 @@ class StatisticsOut(Schema):
     client_information_minutes: int
     digital_assistance_share: float | None
     accompaniments: int
+    workshop_accompaniments: int = Field(..., description="Accompagnements des séances d'atelier.")
+    individual_accompaniments: int
     followed_accompaniments: int
     anonymous_accompaniments: int
     followed_people: int
@@ -73,6 +94,7 @@ class StatisticsOut(Schema):
     first_time_accompaniments: int
     oriented: int
     queue: QueueOut
+    workshops: WorkshopsOut
     breakdowns: list[BreakdownOut]
 
 
@@ -106,6 +128,7 @@ def get_statistics(request, filters: Query[StatisticsFilters]):
         "first_month": f"{first:%Y-%m}",
         "last_month": f"{last:%Y-%m}",
         "hours_of_intervention_minutes": figures.worked_minutes,
+        "planned_minutes": figures.planned_minutes,
         "shifts": figures.shifts,
         "interactions": figures.interactions,
         "interaction_minutes": figures.minutes,
@@ -113,6 +136,8 @@ def get_statistics(request, filters: Query[StatisticsFilters]):
         "client_information_minutes": figures.client_minutes,
         "digital_assistance_share": figures.digital_share,
         "accompaniments": figures.accompaniments,
+        "workshop_accompaniments": figures.workshop_accompaniments,
+        "individual_accompaniments": figures.individual_accompaniments,
         "followed_accompaniments": figures.followed_accompaniments,
         "anonymous_accompaniments": figures.anonymous_accompaniments,
         "followed_people": figures.followed_people,
@@ -124,6 +149,12 @@ def get_statistics(request, filters: Query[StatisticsFilters]):
             "people": figures.queue.people,
             "mean_wait_minutes": figures.queue.mean_wait_minutes,
             "left_share": figures.queue.left_share,
+        },
+        "workshops": {
+            **vars(figures.workshops),
+            "participants": figures.workshops.participants,
+            "fill_rate": figures.workshops.fill_rate,
+            "no_show_rate": figures.workshops.no_show_rate,
         },
         "breakdowns": [
             {"dimension": b.dimension, "title": b.title, "unit": b.unit, "rows": [vars(r) for r in b.rows]}

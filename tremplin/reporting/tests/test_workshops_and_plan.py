@@ -228,3 +228,22 @@ def test_the_dashboard_and_the_contract_report_show_workshops_and_the_plan(held)
     assert headline["Ateliers tenus"] == 1
     assert headline["dont accompagnements en atelier"] == 5
     assert headline["Heures prévues au planning"] == 3
+
+
+def test_the_statistics_api_gives_the_workshops_and_the_plan(held):
+    from django.test import Client
+
+    from tremplin.accounts.services import api_token_create
+
+    membership = held.tenant.members[Role.COORDINATOR]
+    _token, raw = api_token_create(actor=membership.user, membership=membership, name="tableur")
+    body = (
+        Client(headers={"authorization": f"Bearer {raw}"})
+        .get("/api/v1/statistics?du=2026-03&au=2026-03")
+        .json()
+    )
+    assert (body["workshop_accompaniments"], body["individual_accompaniments"]) == (5, 0)
+    assert body["planned_minutes"] == 0
+    workshops = body["workshops"]
+    assert (workshops["sessions"], workshops["cancelled"], workshops["participants"]) == (1, 1, 5)
+    assert workshops["no_show_rate"] == pytest.approx(1 / 3)
