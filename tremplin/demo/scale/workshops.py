@@ -602,7 +602,7 @@ class Workshops:
         created_at = min(self._planned_at(entry, start), now - timedelta(days=1))
         capacity = entry.nominal
         nearness = 1 - (start - now) / timedelta(weeks=PROGRAMME_WEEKS)
-        wanted = round(capacity * rng.uniform(0.2, 0.8 + 0.6 * nearness))
+        wanted = round(capacity * rng.uniform(0.3, 0.9 + 0.7 * nearness))
         session_id = self.sink[Session].allocate()
         self._session(
             session_id,
