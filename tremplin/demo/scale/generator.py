@@ -3,12 +3,13 @@
 1. territory — points of contact over the real communes, the offices with mediation;
 2. staffing — operators, accounts, contracts, rotations, absences (and, day by day, shifts);
 3. mediation — the interactions of each shift, their themes and people, the followed beneficiaries;
-4. flow — the walk-in queue of the offices that run it.
+4. flow — the walk-in queue of the offices that run it;
+5. workshops — the operators' catalogues, the sessions behind the group interactions of step 3 (each
+   `Record.workshop` holds its topic and level, `Record.followed` its followed people, and the session's
+   id is allocated with the record, whose client UUID derives from it as `session_close` makes it),
+   their registrations, attendance and anonymous counts, cancelled sessions, the coming weeks' programme.
 
-With the workshops app, a fifth step joins the fourth in `_days`: the sessions behind the group
-interactions (each `Record.workshop` holds its topic and level, `Record.followed` its followed people).
-
-Steps 2 to 4 run together, day after day over the period, so that rows are written as they are drawn
+Steps 2 to 5 run together, day after day over the period, so that rows are written as they are drawn
 (constant memory) and in the order real use would have written them. Everything happens in one
 transaction: a failure leaves the database as it was.
 """
@@ -45,6 +46,15 @@ from tremplin.staffing.models import (
 )
 from tremplin.territory.models import Commune, Site
 from tremplin.territory.services import commune_import
+from tremplin.workshops.models import (
+    ExtraParticipants,
+    Pathway,
+    PathwayStep,
+    Registration,
+    Session,
+    Workshop,
+    WorkshopTheme,
+)
 
 from . import staffing as staffing_step
 from . import territory as territory_step
@@ -53,6 +63,7 @@ from .flow import Flow
 from .mediation import Mediation
 from .sink import BulkLoad, Sink
 from .sizes import Period, Sizes
+from .workshops import Workshops
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +96,18 @@ MODELS = (
     Visit,
     VisitReason,
     VisitEvent,
+    Workshop,
+    WorkshopTheme,
+    Pathway,
+    PathwayStep,
+    Session,
+    Session.facilitators.through,
+    Registration,
+    ExtraParticipants,
 )
-#: The large tables, loaded on PostgreSQL without their secondary indexes and foreign keys.
+#: The large tables, loaded on PostgreSQL without their secondary indexes and foreign keys. Not the
+#: registrations: their partial unique index (`status IN (...)`) would not come back with the same
+#: definition from PostgreSQL's own text of it, and a few hundred thousand rows load well with it.
 BULK_MODELS = (
     Replacement,
     Shift,
@@ -97,9 +118,12 @@ BULK_MODELS = (
     Visit,
     VisitReason,
     VisitEvent,
+    Session,
+    Session.facilitators.through,
+    ExtraParticipants,
 )
 #: What real use writes: any of these in the database means it is not a synthetic one.
-DATA_MODELS = (Operator, User, Site, Contract, Interaction, Visit)
+DATA_MODELS = (Operator, User, Site, Contract, Interaction, Visit, Session)
 
 
 class GenerationRefused(Exception):
@@ -159,7 +183,8 @@ def generate(options: Options, progress: Callable[[str], None] = logger.info) ->
             progress("2/4 Opérateurs, comptes, contrats, rotations et absences")
             staffing = staffing_step.build(context, territory)
             progress(
-                "3/4 Jour après jour : permanences, interactions, personnes accompagnées, file d'attente"
+                "3/4 Jour après jour : permanences, interactions, personnes accompagnées, file d'attente, "
+                "séances d'atelier"
             )
             _days(context, territory, staffing, progress)
             progress("4/4 Index et contraintes, personnes anonymisées")
@@ -198,8 +223,9 @@ def generate(options: Options, progress: Callable[[str], None] = logger.info) ->
 def _days(context: Context, territory, staffing, progress) -> None:
     days = staffing_step.Days(context, staffing)
     mediation = Mediation(context, staffing, territory)
-    #: What happens around the records of an office's day, written after them: the queue.
-    steps = [Flow(context, staffing)]
+    #: What happens around the records of an office's day, written after them: the queue, the workshop
+    #: sessions.
+    steps = [Flow(context, staffing), Workshops(context, staffing, territory, mediation)]
     day = context.period.first_day
     month = None
     while day <= context.period.until:

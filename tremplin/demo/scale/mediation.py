@@ -5,7 +5,10 @@ durations, domains, themes, equipment, outcomes, orientations and people), at a 
 that the nation adds up to the interactions wanted, busier in priority neighbourhoods, quieter in the
 countryside, in August and in a programme's first weeks. Records follow one another inside the shift,
 at its site, by its mediator. Some shifts hold a workshop: one group interaction with its
-participants. Each contract's time share comes out near the field's 48 % of digital assistance.
+participants, written as closing its session writes it (step 5 writes the session): the workshop's
+themes, a note naming it, a client UUID derived from the session's id, the followed by their card, the
+anonymous who booked with no attribute, the others by age bracket, gender and status only. Each
+contract's time share comes out near the field's 48 % of digital assistance.
 
 People are anonymous, except those who agreed to be followed: each is created at a first visit (with
 the consent collected then, by that mediator), comes back a few times to the same office — to the same
@@ -17,6 +20,7 @@ consent, or were not seen for the retention period, are anonymised as `beneficia
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -26,6 +30,8 @@ from tremplin.demo import mediation_dataset as demo
 from tremplin.mediation.models import Accompaniment, Beneficiary, Interaction, InteractionTheme
 from tremplin.mediation.services import normalise_name
 from tremplin.mediation.vocabularies import DEFAULT_TIME_CATEGORY, TimeCategory, age_bracket_for
+from tremplin.workshops.models import Session
+from tremplin.workshops.services.sessions import INTERACTION_NAMESPACE
 
 from . import names
 from .context import Context, local_day, random_uuid
@@ -75,27 +81,31 @@ AGE_RANGES = {
 
 # --- Workshops: one group interaction each --------------------------------------------------------
 
-#: (theme, domain, title) of the initiation workshops of the national programme.
+#: (themes, domain, title) of the initiation workshops of the national programme. A workshop's themes
+#: are its catalogue entry's: the group interaction of each session carries them all.
 WORKSHOP_TOPICS = (
-    ("email", "digital_offers", "Créer et utiliser son adresse e-mail"),
+    (("email", "prendre_en_main_du_materiel"), "digital_offers", "Créer et utiliser son adresse e-mail"),
     (
-        "aide_aux_demarches_administratives",
+        ("aide_aux_demarches_administratives",),
         "state_procedures",
         "Faire ses démarches administratives en ligne",
     ),
-    ("banque_et_achats_en_ligne", "banking", "Acheter et vendre en ligne"),
-    ("banque_et_achats_en_ligne", "banking", "La banque en ligne sans crainte"),
-    ("sante", "other_procedures", "Téléconsultation et espace santé"),
-    ("securite_numerique", "digital_offers", "Se protéger des arnaques en ligne"),
-    ("prendre_en_main_du_materiel", "mobile", "Premiers pas sur smartphone et tablette"),
-    ("argent_impots", "taxes", "Déclarer ses impôts en ligne"),
-    ("navigation_sur_internet", "other_procedures", "Naviguer sur internet"),
+    (("banque_et_achats_en_ligne",), "banking", "Acheter et vendre en ligne"),
+    (("banque_et_achats_en_ligne", "securite_numerique"), "banking", "La banque en ligne sans crainte"),
+    (("sante", "prendre_en_main_du_materiel"), "other_procedures", "Téléconsultation et espace santé"),
+    (("securite_numerique",), "digital_offers", "Se protéger des arnaques en ligne"),
+    (("prendre_en_main_du_materiel",), "mobile", "Premiers pas sur smartphone et tablette"),
+    (("argent_impots", "aide_aux_demarches_administratives"), "taxes", "Déclarer ses impôts en ligne"),
+    (("navigation_sur_internet",), "other_procedures", "Naviguer sur internet"),
 )
 WORKSHOP_AUTONOMY = {"partiellement_autonome": 50, "entierement_accompagne": 30, "autonome": 20}
 WORKSHOP_LEVELS = {"debutant": 60, "intermediaire": 30, "avance": 10}
 WORKSHOP_MINUTES = (90, 90, 120, 120, 120)
 WORKSHOP_SEATS = (3, 4, 5, 5, 6, 6, 7, 8, 8, 10)
 WORKSHOP_FOLLOWED_SHARE = 0.25
+#: Share of a workshop's anonymous participants who booked (online, or by a mediator with their first
+#: name and phone): closing the session records them with no attribute, as `participants_of` does.
+WORKSHOP_REGISTERED_SHARE = 0.45
 
 
 @dataclass(eq=False, slots=True)
@@ -138,6 +148,13 @@ class Record:
     tension: bool
     workshop: dict | None = None
     followed: list[int] = field(default_factory=list)
+    #: A workshop's: the session's id (allocated with the record, whose client UUID derives from it),
+    #: when each followed person was first seen, how many anonymous participants had booked, and the
+    #: (age bracket, gender, status) of the others, counted without registration.
+    session_id: int | None = None
+    followed_since: list[datetime] = field(default_factory=list)
+    registrants: int = 0
+    extras: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def ended_at(self) -> datetime:
@@ -159,6 +176,7 @@ class Mediation:
         self.sink = context.sink
         self.rng = context.rng("mediation")
         self.people_rng = context.rng("people")
+        self.workshop_rng = context.rng("workshop-people")
         sizes = context.sizes
         workshop_hours = sizes.workshop_sessions * 1.75
         available = max(1.0, staffing.expected_hours * WORKED_SHARE - workshop_hours)
@@ -196,14 +214,14 @@ class Mediation:
         drafts: list[_Draft] = []
         if minutes >= 150 and rng.random() < self.workshop_share:
             length = min(rng.choice(WORKSHOP_MINUTES), minutes - 30)
-            theme, domain, title = rng.choice(WORKSHOP_TOPICS)
+            themes, domain, title = rng.choice(WORKSHOP_TOPICS)
             level = demo.pick(rng, WORKSHOP_LEVELS)
             drafts.append(
                 _Draft(
                     INDIVIDUAL,
                     length,
                     rng.choice(WORKSHOP_SEATS),
-                    {"theme": theme, "domain": domain, "title": title, "level": level},
+                    {"themes": themes, "domain": domain, "title": title, "level": level},
                 )
             )
         free_minutes = minutes - sum(d.duration for d in drafts)
@@ -274,6 +292,14 @@ class Mediation:
         themes = values.pop("themes")
         people = self._people(shift, day, draft, started_at, values)
         followed = [person[0] for person in people if person[0] is not None]
+        client_uuid = random_uuid(rng)
+        session_id = None
+        registrants = 0
+        extras = []
+        if draft.workshop is not None:
+            session_id = sink[Session].allocate()
+            client_uuid = uuid.uuid5(INTERACTION_NAMESPACE, f"workshop-session-{session_id}")
+            people, registrants, extras = self._as_closed(people)
         deleted_at = None
         if not followed and draft.workshop is None and rng.random() < DELETED_SHARE:
             deleted_at = min(ended_at + timedelta(minutes=rng.randint(1, 4000)), self.context.end)
@@ -291,6 +317,10 @@ class Mediation:
             tension=kind == CONFLICT,
             workshop=draft.workshop,
             followed=followed,
+            session_id=session_id,
+            followed_since=[person[6] for person in people if person[0] is not None],
+            registrants=registrants,
+            extras=extras,
         )
         sink.add(
             table,
@@ -298,7 +328,7 @@ class Mediation:
                 id=record.id,
                 created_at=ended_at,
                 updated_at=deleted_at or ended_at,
-                client_uuid=random_uuid(rng),
+                client_uuid=client_uuid,
                 operator_id=shift.contract.programme.provider.id,
                 mediator_id=shift.mediator.id,
                 site_id=shift.site.id,
@@ -316,7 +346,7 @@ class Mediation:
             sink.add(table, table.Row(id=table.allocate(), interaction_id=record.id, theme=theme))
             self.themes += 1
         accompaniments = sink[Accompaniment]
-        for beneficiary_id, age, gender, status, commune_id, first_time in people:
+        for beneficiary_id, age, gender, status, commune_id, first_time, _since in people:
             sink.add(
                 accompaniments,
                 accompaniments.Row(
@@ -336,8 +366,31 @@ class Mediation:
             self.workshops += 1
         return record
 
+    def _as_closed(self, people: list) -> tuple[list, int, list[tuple[str, str, str]]]:
+        """A workshop's people as closing its session records them (`participants_of`): the followed by
+        their card; an anonymous person who booked, with no attribute; the others counted by age
+        bracket, gender and status, with no commune nor first-time flag."""
+        rng = self.workshop_rng
+        closed, registrants, extras = [], 0, []
+        for person in people:
+            if person[0] is not None:
+                closed.append(person)
+                continue
+            if rng.random() < WORKSHOP_REGISTERED_SHARE:
+                registrants += 1
+                closed.append((None, "", "", "", None, None, None))
+            else:
+                extras.append(person[1:4])
+                closed.append((None, *person[1:4], None, None, None))
+        # The followed first, then the people booked, then the counts: the order of `participants_of`.
+        closed.sort(
+            key=lambda person: 0 if person[0] is not None else (1 if person[1:4] == ("", "", "") else 2)
+        )
+        return closed, registrants, extras
+
     def _people(self, shift: ShiftPlan, day: date, draft: _Draft, started_at: datetime, values: dict) -> list:
-        """(beneficiary id, age bracket, gender, status, commune id, first time) of each person helped."""
+        """(beneficiary id, age bracket, gender, status, commune id, first time, first seen) of each
+        person helped (first seen: a followed person's first visit)."""
         rng = self.people_rng
         year = local_day(started_at).year
         weight = 1.2 if draft.workshop is not None else self.followed_by_kind[draft.kind]
@@ -365,6 +418,7 @@ class Mediation:
                         person.social_status,
                         person.commune_id,
                         first_time,
+                        person.first_seen,
                     )
                 )
             else:
@@ -527,6 +581,7 @@ def _anonymous(rng: random.Random, shift: ShiftPlan) -> tuple:
         person.social_status,
         shift.site.commune.id if person.lives_here else None,
         person.is_first_time,
+        None,
     )
 
 
@@ -534,9 +589,7 @@ def _describe(draft: _Draft, shift: ShiftPlan, rng: random.Random) -> dict:
     """The fields of one record beyond who, where and when (the demo's drawing, or a workshop's)."""
     if draft.workshop is not None:
         workshop = draft.workshop
-        themes = [workshop["theme"]]
-        if workshop["theme"] != "prendre_en_main_du_materiel" and rng.random() < 0.3:
-            themes.append("prendre_en_main_du_materiel")
+        themes = list(workshop["themes"])
         return {
             "domain": workshop["domain"],
             "equipment": rng.choice(("tablette", "ordinateur")),
@@ -548,7 +601,8 @@ def _describe(draft: _Draft, shift: ShiftPlan, rng: random.Random) -> dict:
             "postal_form": "",
             "conflict_severity": "",
             "conflict_defused": None,
-            "notes": "",
+            # As closing the session writes it.
+            "notes": f"Atelier « {workshop['title']} »",
             "themes": themes,
         }
     planned = demo.PlannedInteraction(

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from tremplin.accounts.models import Operator
@@ -19,6 +20,7 @@ from tremplin.mediation import services as mediation_services
 from tremplin.mediation.models import Accompaniment, Beneficiary, Interaction
 from tremplin.staffing.models import Shift
 from tremplin.territory.models import Site
+from tremplin.workshops.models import Registration, Session
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +40,20 @@ def generate(*args: str) -> str:
 
 
 def fingerprint() -> str:
-    """What the nation is, without its ids (sequences do not roll back on PostgreSQL)."""
+    """What the nation is, without its ids (sequences do not roll back on PostgreSQL), nor what derives
+    from them (a workshop's interaction's client UUID, from its session's id)."""
     digest = hashlib.sha256()
-    interaction = ("site__identifier", "started_at", "kind", "duration_minutes", "domain", "client_uuid")
+    interaction = ("site__identifier", "started_at", "kind", "duration_minutes", "domain", "own_uuid")
+    session = ("site__identifier", "starts_at", "status", "capacity", "venue_name", "workshop__title")
+    registration = (
+        "session__site__identifier",
+        "session__starts_at",
+        "created_at",
+        "status",
+        "source",
+        "attended",
+        "first_name",
+    )
     person = (
         "interaction__started_at",
         "interaction__site__identifier",
@@ -50,7 +63,13 @@ def fingerprint() -> str:
     )
     for rows in (
         Site.objects.order_by("identifier").values_list("identifier", "name", "kind", "has_mediation"),
-        Interaction.objects.order_by(*interaction).values_list(*interaction),
+        Interaction.objects.annotate(
+            own_uuid=Case(When(workshop_session__isnull=True, then=F("client_uuid")), default=Value(None))
+        )
+        .order_by(*interaction)
+        .values_list(*interaction),
+        Session.objects.order_by(*session).values_list(*session),
+        Registration.objects.order_by(*registration).values_list(*registration),
         Accompaniment.objects.order_by(*person, "beneficiary__display_name").values_list(
             *person, "beneficiary__display_name"
         ),

@@ -3,6 +3,7 @@ and services keep, so that every figure computed from it is right."""
 
 import math
 import re
+import uuid
 from collections import Counter, defaultdict
 from datetime import date, time, timedelta
 from io import StringIO
@@ -20,6 +21,7 @@ from tremplin.core.models import JournalEntry
 from tremplin.core.roles import Role
 from tremplin.demo.scale import names
 from tremplin.demo.scale.context import EMAIL_DOMAIN, OPERATOR_SUFFIX, SITE_PREFIX, local, local_day
+from tremplin.demo.scale.sizes import Sizes
 from tremplin.demo.scale.staffing import expected_end, public_holidays
 from tremplin.flow import stats as flow_stats
 from tremplin.flow.models import DEFAULT_ROUTES, TRANSITIONS, Route, SiteReason, State, TicketCounter, Visit
@@ -31,6 +33,19 @@ from tremplin.staffing import selectors as staffing_selectors
 from tremplin.staffing.models import Contract, MediatorProfile, Replacement, Shift, ShiftCorrection
 from tremplin.territory import services as territory_services
 from tremplin.territory.models import Site
+from tremplin.workshops import contacts
+from tremplin.workshops import selectors as workshop_selectors
+from tremplin.workshops import services as workshop_services
+from tremplin.workshops.models import (
+    ExtraParticipants,
+    Pathway,
+    PathwayStep,
+    Registration,
+    Session,
+    Workshop,
+)
+from tremplin.workshops.services import sessions as workshop_sessions
+from tremplin.workshops.services.sessions import INTERACTION_NAMESPACE
 
 from .conftest import _cached_france_reference
 
@@ -512,3 +527,184 @@ def test_a_departements_funder_sees_its_offices_only(nation):
     assert set(visible.values_list("commune__departement", flat=True)) == set(
         membership.departements.values_list("pk", flat=True)
     )
+
+
+# --- Workshops ---------------------------------------------------------------------------------------
+
+
+def test_the_command_reports_the_workshops_in_the_database(nation):
+    sessions = Session.objects.all()
+    assert reported(nation, "Ateliers au catalogue") == Workshop.objects.count()
+    assert reported(nation, "Parcours") == Pathway.objects.count()
+    assert reported(nation, "Séances d'atelier") == sessions.count()
+    assert reported(nation, "dont tenues (une interaction de groupe chacune)") == (
+        sessions.filter(status=Session.Status.DONE).count()
+    )
+    assert reported(nation, "dont annulées") == sessions.filter(status=Session.Status.CANCELLED).count()
+    assert reported(nation, "dont à venir (programme des semaines suivantes)") == (
+        sessions.filter(status=Session.Status.SCHEDULED).count()
+    )
+    assert reported(nation, "dont hors du bureau") == sessions.filter(venue=Session.Venue.OUTSIDE).count()
+    assert reported(nation, "Inscriptions aux ateliers") == Registration.objects.count()
+    assert reported(nation, "dont présents") == Registration.objects.filter(attended=True).count()
+    assert (
+        reported(nation, "Participants anonymes sans inscription")
+        == (ExtraParticipants.objects.aggregate(people=Sum("count"))["people"])
+    )
+
+
+def test_every_workshop_interaction_is_a_session_held_and_every_session_of_the_floor_exists(nation):
+    floor = Sizes.for_scale(0.001).workshop_sessions
+    held = Session.objects.filter(status=Session.Status.DONE)
+    assert held.count() == reported(nation, "dont ateliers (interactions de groupe)")
+    assert 0.7 * floor <= held.count() <= 1.5 * floor
+    assert Session.objects.filter(status=Session.Status.CANCELLED).exists()
+    assert Session.objects.filter(status=Session.Status.SCHEDULED).exists()
+    assert (
+        held.filter(venue=Session.Venue.OUTSIDE).exists() and held.filter(venue=Session.Venue.SITE).exists()
+    )
+    assert Registration.objects.filter(attended=True, beneficiary__isnull=False).exists()
+    assert Registration.objects.filter(attended=True, source=Registration.Source.PUBLIC).exists()
+    assert Registration.objects.filter(status=Registration.Status.CONFIRMED, attended=False).exists()
+    assert Registration.objects.filter(status=Registration.Status.CANCELLED).exists()
+    # Group interactions of workshops, and only they, are sessions.
+    grouped = Interaction.objects.filter(notes__startswith="Atelier « ")
+    assert set(grouped.values_list("pk", flat=True)) == set(held.values_list("interaction_id", flat=True))
+    assert not Session.objects.filter(interaction__deleted_at__isnull=False).exists()
+
+
+def test_a_session_held_is_closed_into_its_group_interaction_as_the_services_write_it(nation):
+    sessions = Session.objects.filter(status=Session.Status.DONE).select_related("interaction", "workshop")
+    for session in sessions.prefetch_related("facilitators", "workshop__themes"):
+        interaction = session.interaction
+        assert interaction.deleted_at is None
+        assert interaction.kind == "individual_accompaniment"
+        assert (interaction.site_id, interaction.operator_id, interaction.started_at) == (
+            session.site_id,
+            session.operator_id,
+            session.starts_at,
+        )
+        assert interaction.duration_minutes == session.duration_minutes
+        assert interaction.place == session.place
+        assert interaction.notes == f"Atelier « {interaction.notes[10:-2]} »"
+        assert session.workshop.title.startswith(interaction.notes[10:-2])
+        assert interaction.client_uuid == uuid.uuid5(INTERACTION_NAMESPACE, f"workshop-session-{session.pk}")
+        assert sorted(interaction.theme_codes) == sorted(session.workshop.theme_codes)
+        assert [f.pk for f in session.facilitators.all()] == [interaction.mediator_id]
+        assert session.closed_at == interaction.created_at >= session.ends_at
+        assert session.workshop.operator_id == session.operator_id
+        if session.is_outside:
+            assert session.venue_name and session.venue_commune_id
+
+
+def test_attended_registrations_and_anonymous_counts_are_the_interactions_accompaniments(nation):
+    anonymised = set(Beneficiary.objects.filter(anonymised_at__isnull=False).values_list("pk", flat=True))
+    sessions = Session.objects.filter(status=Session.Status.DONE).select_related("interaction")
+    for session in sessions.prefetch_related("registrations", "extra_participants"):
+        rows = list(session.interaction.accompaniments.all())
+        attended = [r for r in session.registrations.all() if r.attended]
+        extras = sum(group.count for group in session.extra_participants.all())
+        assert len(attended) + extras == len(rows), session.pk
+        people = workshop_sessions.participants_of(session)
+        assert len(people) == len(rows)
+        followed = {r.beneficiary_id for r in attended if r.beneficiary_id}
+        assert followed - anonymised == {row.beneficiary_id for row in rows if row.beneficiary_id}
+        if not followed & anonymised:
+            assert Counter(
+                (p.beneficiary.pk if p.beneficiary else None, p.age_bracket, p.gender, p.social_status)
+                for p in people
+                if p.beneficiary is None
+            ) == Counter(
+                (None, row.age_bracket, row.gender, row.social_status)
+                for row in rows
+                if not row.beneficiary_id
+            )
+        assert all(
+            row.commune_id is None and row.is_first_time is None for row in rows if not row.beneficiary_id
+        )
+
+
+def test_no_session_seats_more_than_its_capacity_nor_its_workshop_allows(nation):
+    sessions = workshop_selectors.with_counts(Session.objects.select_related("workshop"))
+    for session in sessions:
+        assert session.seated <= session.capacity <= session.workshop.max_participants
+        assert session.capacity >= 1
+        if session.waiting:
+            assert session.status == Session.Status.SCHEDULED and session.seated == session.capacity
+    attended = Registration.objects.filter(attended=True)
+    assert not attended.exclude(status=Registration.Status.CONFIRMED).exists()
+    assert not attended.filter(checked_in_at__isnull=True).exists()
+    assert not Registration.objects.filter(attended=False, checked_in_at__isnull=False).exists()
+
+
+def test_cancelled_sessions_have_no_interaction_and_the_programme_continues_after_the_last_day(nation):
+    for session in Session.objects.filter(status=Session.Status.CANCELLED):
+        assert session.interaction_id is None and session.closed_at is None
+        assert session.created_at < session.cancelled_at < session.starts_at < END
+        assert not session.registrations.filter(attended=True).exists()
+        assert not session.extra_participants.exists()
+        assert not session.registrations.filter(created_at__gt=session.cancelled_at).exists()
+    for session in Session.objects.filter(status=Session.Status.SCHEDULED):
+        assert END < session.starts_at < END + timedelta(weeks=5)
+        assert session.interaction_id is None and session.created_at < END
+        assert not session.registrations.filter(attended=True).exists()
+        assert not session.registrations.filter(created_at__gte=END).exists()
+    assert not Session.objects.exclude(status=Session.Status.SCHEDULED).filter(starts_at__gte=END).exists()
+    published = workshop_selectors.public_sessions(now=END)
+    assert published.exists()
+    assert any(session.waiting for session in published) or published.count() < 20
+
+
+def test_registrations_are_what_booking_and_the_daily_purge_leave(nation):
+    retention = timedelta(days=settings.TREMPLIN_WORKSHOP_RETENTION_DAYS)
+    rows = Registration.objects.select_related("session", "beneficiary")
+    for registration in rows:
+        session = registration.session
+        assert registration.operator_id == session.operator_id
+        assert session.created_at <= registration.created_at < END
+        if registration.source == Registration.Source.WALK_IN:
+            assert registration.attended and registration.created_at >= session.starts_at
+        else:
+            assert registration.created_at < session.starts_at
+        if registration.status == Registration.Status.CANCELLED:
+            assert registration.created_at < registration.cancelled_at < session.starts_at
+            assert (registration.phone, registration.email) == ("", "")
+        beneficiary = registration.beneficiary
+        if beneficiary is not None:
+            assert beneficiary.operator_id == session.operator_id
+            assert registration.source != Registration.Source.PUBLIC
+            assert beneficiary.created_at <= registration.created_at
+            assert beneficiary.anonymised_at is None or beneficiary.anonymised_at > registration.created_at
+            assert (registration.first_name, registration.phone, registration.email) == ("", "", "")
+            assert registration.consent_at is None
+        elif registration.source != Registration.Source.WALK_IN:
+            assert registration.consent_at == registration.created_at
+        if registration.source == Registration.Source.PUBLIC:
+            assert session.is_published
+        erased = registration.personal_data_erased_at
+        if session.starts_at < END - retention:
+            assert session.starts_at + retention < erased <= END
+            assert (registration.first_name, registration.phone, registration.email) == ("", "", "")
+        else:
+            assert erased is None
+            if beneficiary is None:
+                assert registration.first_name
+                if registration.status != Registration.Status.CANCELLED and registration.source != "walk_in":
+                    assert registration.phone or registration.email
+        if registration.phone:
+            assert contacts.normalise_mobile(registration.phone) == registration.phone
+            assert contacts.display_mobile(registration.phone).startswith(names.FICTION_PHONE_PREFIXES)
+        if registration.email:
+            assert registration.email.endswith("@" + names.PEOPLE_EMAIL_DOMAIN)
+    assert workshop_services.registrations_purge(now=END) == 0
+
+
+def test_each_operator_has_its_catalogue_and_a_pathway_through_it(nation):
+    for workshop in Workshop.objects.prefetch_related("themes"):
+        assert workshop.theme_codes and workshop.description
+        assert (
+            not Session.objects.filter(workshop=workshop).exclude(operator_id=workshop.operator_id).exists()
+        )
+    for step in PathwayStep.objects.select_related("pathway", "workshop"):
+        assert step.workshop.operator_id == step.pathway.operator_id
+    assert Pathway.objects.exists()

@@ -1,5 +1,5 @@
 """Generate a synthetic nation: the national programme's size in points of contact, mediators, shifts,
-interactions, followed people and queues, for benchmarks and tests at scale."""
+interactions, followed people, queues and workshop sessions, for benchmarks and tests at scale."""
 
 import time
 from datetime import date
@@ -27,6 +27,16 @@ REPORT = (
     ("anonymised_beneficiaries", "dont anonymisés (retrait du consentement, durée de conservation)"),
     ("queue_sites", "Bureaux avec file d'attente"),
     ("visits", "Visites dans la file"),
+    ("workshops", "Ateliers au catalogue"),
+    ("pathways", "Parcours"),
+    ("workshop_sessions", "Séances d'atelier"),
+    ("held_sessions", "dont tenues (une interaction de groupe chacune)"),
+    ("cancelled_sessions", "dont annulées"),
+    ("scheduled_sessions", "dont à venir (programme des semaines suivantes)"),
+    ("outside_sessions", "dont hors du bureau"),
+    ("registrations", "Inscriptions aux ateliers"),
+    ("attended_registrations", "dont présents"),
+    ("extra_participants", "Participants anonymes sans inscription"),
 )
 
 
@@ -38,10 +48,10 @@ class Command(BaseCommand):
     help = (
         "Génère une nation synthétique (≈ 17 000 points de contact, 400 bureaux avec médiation dans "
         "57 départements, 1 000 médiateurs, 3 ans de permanences, 5 millions d'interactions, "
-        "300 000 bénéficiaires suivis) pour les mesures de performance et les essais. Noms fictifs, "
-        "aucune donnée réelle de personne. Refusé en production et sur une base qui contient déjà des "
-        "données (sauf --force). Sur PostgreSQL, écrit par COPY ; sur SQLite, par insertions groupées "
-        "(à petite échelle, --scale 0.001)."
+        "300 000 bénéficiaires suivis, 50 000 séances d'atelier avec leurs inscrits) pour les mesures "
+        "de performance et les essais. Noms fictifs, aucune donnée réelle de personne. Refusé en "
+        "production et sur une base qui contient déjà des données (sauf --force). Sur PostgreSQL, écrit "
+        "par COPY ; sur SQLite, par insertions groupées (à petite échelle, --scale 0.001)."
     )
 
     def add_arguments(self, parser):
