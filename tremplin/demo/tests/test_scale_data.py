@@ -708,3 +708,50 @@ def test_each_operator_has_its_catalogue_and_a_pathway_through_it(nation):
     for step in PathwayStep.objects.select_related("pathway", "workshop"):
         assert step.workshop.operator_id == step.pathway.operator_id
     assert Pathway.objects.exists()
+
+
+def test_the_statistics_of_an_operator_are_its_plan_its_workshops_and_its_raw_rows(nation):
+    """What a coordinator reads of the generated nation after a full rebuild: the numbers of the
+    workshops' and the contract's own pages."""
+    from tremplin.reporting import selectors as reporting_selectors
+    from tremplin.reporting.aggregates import aggregates_rebuild
+    from tremplin.reporting.models import ScopeKind
+    from tremplin.reporting.periods import Period
+    from tremplin.reporting.scopes import Scope
+    from tremplin.workshops import selectors as workshop_selectors
+    from tremplin.workshops.models import Session
+
+    aggregates_rebuild()
+    operator_id = (
+        Session.objects.values("operator_id").annotate(n=Count("pk")).order_by("-n")[0]["operator_id"]
+    )
+    viewer, membership = _viewer(Role.COORDINATOR, operator_id=operator_id)
+    period = Period(date(UNTIL.year - 1, UNTIL.month, 1), UNTIL.replace(day=1))
+    figures = reporting_selectors.figures(viewer, Scope(ScopeKind.OPERATOR, membership.operator), period)
+
+    programme = workshop_selectors.programme_figures(viewer, start=period.start, end=period.end).total
+    workshops = figures.workshops
+    assert workshops.sessions > 0
+    assert (workshops.sessions, workshops.capacity, workshops.booked, workshops.no_shows) == (
+        programme.sessions,
+        programme.capacity,
+        programme.booked,
+        programme.no_shows,
+    )
+    assert workshops.participants == programme.participants
+    in_sessions = Accompaniment.objects.filter(
+        interaction__workshop_session__operator_id=operator_id,
+        interaction__deleted_at__isnull=True,
+        interaction__started_at__gte=local(period.start, time(0, 0)),
+        interaction__started_at__lt=local(period.end + timedelta(days=1), time(0, 0)),
+    )
+    assert figures.workshop_accompaniments == in_sessions.count() > 0
+
+    contract = (
+        Contract.objects.filter(operator_id=operator_id, starts_on__lte=period.end, ends_on__gte=period.start)
+        .exclude(status=Contract.Status.DRAFT)
+        .first()
+    )
+    by_contract = reporting_selectors.figures(viewer, Scope(ScopeKind.CONTRACT, contract), period)
+    plan = staffing_selectors.planned_vs_worked(contract, period.start, period.end)
+    assert by_contract.planned_minutes == sum(row.planned for row in plan) > 0
