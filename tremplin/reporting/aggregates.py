@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
 from tremplin.flow.models import Visit
@@ -21,7 +21,7 @@ from tremplin.staffing.models import Contract, ContractSite, Rotation, Shift
 from tremplin.territory.models import Site
 from tremplin.workshops.models import Session
 
-from .compute import Tally, compute, months_between, next_month
+from .compute import Tally, compute, local_midnight, months_between, next_month
 from .models import (
     Change,
     DepartementMonth,
@@ -29,6 +29,7 @@ from .models import (
     FollowedMonth,
     NationMonthCount,
     PeopleMonth,
+    PlanDay,
     QueueMonth,
     SiteMonth,
     SiteMonthCount,
@@ -330,9 +331,45 @@ def _take_changes() -> list[dict]:
     return changes
 
 
+#: The day this process last saw noted in `PlanDay` (spares a query per page on the same day).
+_plan_day_seen: date | None = None
+
+
+def _note_new_days() -> None:
+    """Planned hours count up to today: on a new day, note the sites with presences planned since the
+    last day counted, so that the refresh adds them."""
+    global _plan_day_seen
+    today = timezone.localdate()
+    if _plan_day_seen == today:
+        return
+    with transaction.atomic():
+        _lock()
+        mark = PlanDay.objects.select_for_update().first()
+        if mark is None or mark.day < today:
+            # Without a mark (a new installation), the last month is taken again to be safe.
+            since = mark.day + timedelta(days=1) if mark is not None else today - timedelta(days=31)
+            days = [since + timedelta(days=n) for n in range((today - since).days + 1)]
+            rotations = (
+                Rotation.objects.exclude(contract__status=Contract.Status.DRAFT)
+                .filter(valid_from__lte=today, contract__starts_on__lte=today, contract__ends_on__gte=since)
+                .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=since))
+                .filter(weekday__in={day.weekday() for day in days})
+            )
+            first, last = local_midnight(since), local_midnight(today)
+            Change.objects.bulk_create(
+                Change(site_id=site_id, first_at=first, last_at=last)
+                for site_id in rotations.values_list("site_id", flat=True).distinct()
+            )
+            PlanDay.objects.all().delete()
+            PlanDay.objects.create(day=today)
+    _plan_day_seen = today
+
+
 def aggregates_refresh() -> int:
     """Recompute the site-months touched by the changes noted so far, in one pass however many they
-    are; returns how many changes were taken into account. Cheap when nothing changed (one query)."""
+    are; returns how many changes were taken into account. Cheap when nothing changed (one query, and
+    one more on the first call of a day)."""
+    _note_new_days()
     if not Change.objects.exists():
         return 0
     with transaction.atomic():
@@ -420,4 +457,6 @@ def aggregates_rebuild(*, stdout=None) -> dict:
         people_rebuild()
         if last_change is not None:
             Change.objects.filter(pk__lte=last_change).delete()
+        PlanDay.objects.all().delete()
+        PlanDay.objects.create(day=timezone.localdate())
     return {"sites": len(site_ids), "months": len({month for _d, month in pairs})}

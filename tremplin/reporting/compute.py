@@ -10,7 +10,8 @@ week is the same computation with one bucket. Definitions:
 - distinct people: followed beneficiaries counted once, plus anonymous accompaniments (an estimate);
 - accompaniments in workshops: those of a session's group interaction; the others are individual;
 - planned hours: the presences of the rotation plan of contracts in force (not drafts), after absences
-  and replacements (as `staffing.selectors.presences`), by the day they fall on;
+  and replacements (as `staffing.selectors.presences`), by the day they fall on, up to today: what was
+  due so far, to set beside what was worked (the refresh notes each new day's planned sites);
 - workshops: the sessions by their start (held, cancelled), their seats, bookings and attendance, as
   the programme's figures count them (`workshops.selectors.programme_figures`);
 - a record's contract: its shift's; without a shift, the contract of its operator that covers its
@@ -320,7 +321,11 @@ def compute(
 
 def _planned(tally: Tally, site_ids, mediator_id, first: date, last: date, bucket_of) -> None:
     """Planned minutes of the presences falling between the local days first and last, keyed by the
-    mediator who is to be there (the replacement, when there is one); cancelled presences count none."""
+    mediator who is to be there (the replacement, when there is one); cancelled presences count none.
+    Presences after today are not due yet: they count from their day on."""
+    last = min(last, timezone.localdate())
+    if last < first:
+        return
     rotations = Rotation.objects.exclude(contract__status=Contract.Status.DRAFT).filter(
         valid_from__lte=last, contract__starts_on__lte=last, contract__ends_on__gte=first
     )

@@ -48,6 +48,16 @@ class Change(models.Model):
         return f"{self.site_id or self.contract_id} {self.first_at:%Y-%m-%d}"
 
 
+class PlanDay(models.Model):
+    """The last day whose planned presences the aggregates count: on a new day, the refresh notes the
+    sites planned since, so that their planned hours grow day by day (one row)."""
+
+    day = models.DateField()
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d}"
+
+
 class SiteMonth(models.Model):
     """One site, one month, one operator, contract and mediator: hours, interactions, people."""
 

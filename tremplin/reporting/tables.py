@@ -75,6 +75,10 @@ def figure_cells(label: str, figures: Figures) -> list:
     ]
 
 
+PLANNED_NOTE = _(
+    "Heures prévues : les présences du planning des contrats en cours jusqu'à aujourd'hui, absences non "
+    "remplacées déduites."
+)
 ESTIMATE_NOTE = _(
     "Personnes (estimation) : les personnes suivies comptées une fois, plus chaque accompagnement "
     "anonyme (une personne anonyme venue deux fois compte deux fois)."
@@ -135,7 +139,7 @@ def headline_table(figures: Figures) -> Table:
             [_("Taux d'absence des inscrits"), ("share", workshops.no_show_rate)],
             [_("Restés en liste d'attente"), ("count", workshops.waiting)],
         ]
-    table.note = str(ESTIMATE_NOTE)
+    table.note = f"{ESTIMATE_NOTE} {PLANNED_NOTE}"
     return table
 
 

@@ -247,3 +247,30 @@ def test_the_statistics_api_gives_the_workshops_and_the_plan(held):
     workshops = body["workshops"]
     assert (workshops["sessions"], workshops["cancelled"], workshops["participants"]) == (1, 1, 5)
     assert workshops["no_show_rate"] == pytest.approx(1 / 3)
+
+
+def test_planned_hours_count_the_days_so_far_and_grow_day_by_day(tenant_a):
+    """On Tuesday 10 March, the Mondays 2 and 9 were due; the 16th counts from the 16th on."""
+    from tremplin.reporting.models import PlanDay
+
+    work = at_work(tenant_a, start_shift=False)
+    contract = Contract.objects.get(operator=tenant_a.operator)
+    coordinator = viewer(tenant_a, Role.COORDINATOR)
+    with time_machine.travel(datetime(2026, 3, 10, 8, tzinfo=PARIS), tick=False):
+        staffing_services.rotation_save(
+            actor=None,
+            contract=contract,
+            mediator=work.mediator,
+            site=work.site,
+            weekday=0,
+            starts_at=time(9),
+            ends_at=time(12),
+            valid_from=date(2026, 3, 1),
+        )
+        assert selectors.figures(coordinator, NATION, MARCH).planned_minutes == 2 * THREE_HOURS
+    with time_machine.travel(datetime(2026, 3, 16, 7, tzinfo=PARIS), tick=False):
+        # Nothing was written since: the new day alone brings the 16th's presence in.
+        assert selectors.figures(coordinator, NATION, MARCH).planned_minutes == 3 * THREE_HOURS
+        assert PlanDay.objects.get().day == date(2026, 3, 16)
+    with time_machine.travel(datetime(2026, 4, 2, 7, tzinfo=PARIS), tick=False):
+        assert selectors.figures(coordinator, NATION, MARCH).planned_minutes == 5 * THREE_HOURS
