@@ -358,7 +358,7 @@ def _note_new_days() -> None:
             first, last = local_midnight(since), local_midnight(today)
             Change.objects.bulk_create(
                 Change(site_id=site_id, first_at=first, last_at=last)
-                for site_id in rotations.values_list("site_id", flat=True).distinct()
+                for site_id in rotations.order_by().values_list("site_id", flat=True).distinct()
             )
             PlanDay.objects.all().delete()
             PlanDay.objects.create(day=today)
