@@ -106,18 +106,8 @@ class QueueFigures:
 
 
 @dataclass
-class WorkshopFigures:
+class WorkshopFigures(computing.Workshops):
     """Workshop sessions held and cancelled, with the rates of the programme's page."""
-
-    sessions: int = 0
-    cancelled: int = 0
-    capacity: int = 0
-    booked: int = 0
-    attended: int = 0
-    no_shows: int = 0
-    walk_ins: int = 0
-    extras: int = 0
-    waiting: int = 0
 
     @property
     def participants(self) -> int:
