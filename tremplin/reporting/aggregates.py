@@ -12,16 +12,16 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 
 from tremplin.flow.models import Visit
 from tremplin.mediation.models import Interaction
-from tremplin.staffing.models import Contract, ContractSite, Rotation, Shift
+from tremplin.staffing.models import ContractSite, Shift
 from tremplin.territory.models import Site
 from tremplin.workshops.models import Session
 
-from .compute import Tally, compute, local_midnight, months_between, next_month
+from .compute import Tally, compute, local_midnight, months_between, next_month, planned_rotations
 from .models import (
     Change,
     DepartementMonth,
@@ -349,12 +349,7 @@ def _note_new_days() -> None:
             # Without a mark (a new installation), the last month is taken again to be safe.
             since = mark.day + timedelta(days=1) if mark is not None else today - timedelta(days=31)
             days = [since + timedelta(days=n) for n in range((today - since).days + 1)]
-            rotations = (
-                Rotation.objects.exclude(contract__status=Contract.Status.DRAFT)
-                .filter(valid_from__lte=today, contract__starts_on__lte=today, contract__ends_on__gte=since)
-                .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=since))
-                .filter(weekday__in={day.weekday() for day in days})
-            )
+            rotations = planned_rotations(since, today).filter(weekday__in={day.weekday() for day in days})
             first, last = local_midnight(since), local_midnight(today)
             Change.objects.bulk_create(
                 Change(site_id=site_id, first_at=first, last_at=last)
@@ -389,11 +384,6 @@ def aggregates_refresh() -> int:
     return len(changes)
 
 
-def _planned(rotations):
-    """Rotations whose presences count as planned: those of contracts in force, not drafts."""
-    return rotations.exclude(contract__status=Contract.Status.DRAFT)
-
-
 def _raw_span(site_id: int) -> tuple[date, date] | None:
     """The first and last local days with raw rows at a site."""
     bounds = []
@@ -412,10 +402,15 @@ def _raw_span(site_id: int) -> tuple[date, date] | None:
     found = Visit.objects.filter(site_id=site_id).aggregate(first=Min("day"), last=Max("day"))
     if found["first"] is not None:
         bounds.append((found["first"], found["last"]))
-    plan = _planned(Rotation.objects.filter(site_id=site_id))
-    found = plan.aggregate(first=Min("valid_from"), last=Max("contract__ends_on"))
+    # Planned presences count up to today (see `compute`): later months have nothing to compute.
+    today = timezone.localdate()
+    found = (
+        planned_rotations(last=today)
+        .filter(site_id=site_id)
+        .aggregate(first=Min("valid_from"), last=Max("contract__ends_on"))
+    )
     if found["first"] is not None:
-        bounds.append((found["first"], found["last"]))
+        bounds.append((found["first"], min(found["last"], today)))
     if not bounds:
         return None
     return min(b[0] for b in bounds), max(b[1] for b in bounds)
@@ -439,7 +434,7 @@ def aggregates_rebuild(*, stdout=None) -> dict:
             | set(Interaction.objects.values_list("site_id", flat=True).distinct())
             | set(Visit.objects.values_list("site_id", flat=True).distinct())
             | set(Session.objects.values_list("site_id", flat=True).distinct())
-            | set(_planned(Rotation.objects.all()).values_list("site_id", flat=True).distinct())
+            | set(planned_rotations(last=timezone.localdate()).values_list("site_id", flat=True).distinct())
         )
         departements = _departement_of(site_ids)
         pairs = set()

@@ -319,6 +319,18 @@ def compute(
     return tally
 
 
+def planned_rotations(first: date | None = None, last: date | None = None):
+    """The rotations whose presences are due: those of contracts in force (not drafts), valid at some
+    point between the local days first and last (ever, when not given)."""
+    rotations = Rotation.objects.exclude(contract__status=Contract.Status.DRAFT)
+    if last is not None:
+        rotations = rotations.filter(valid_from__lte=last, contract__starts_on__lte=last)
+    if first is not None:
+        rotations = rotations.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first))
+        rotations = rotations.filter(contract__ends_on__gte=first)
+    return rotations
+
+
 def _planned(tally: Tally, site_ids, mediator_id, first: date, last: date, bucket_of) -> None:
     """Planned minutes of the presences falling between the local days first and last, keyed by the
     mediator who is to be there (the replacement, when there is one); cancelled presences count none.
@@ -326,10 +338,7 @@ def _planned(tally: Tally, site_ids, mediator_id, first: date, last: date, bucke
     last = min(last, timezone.localdate())
     if last < first:
         return
-    rotations = Rotation.objects.exclude(contract__status=Contract.Status.DRAFT).filter(
-        valid_from__lte=last, contract__starts_on__lte=last, contract__ends_on__gte=first
-    )
-    rotations = rotations.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first))
+    rotations = planned_rotations(first, last)
     if site_ids is not None:
         rotations = rotations.filter(site_id__in=list(site_ids))
     if mediator_id is not None:
